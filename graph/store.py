@@ -1,9 +1,59 @@
-"""The persisted graph store (placeholder: the graph issue implements it)."""
+"""The persisted graph: a pyoxigraph (RocksDB) store on disk at ``<home>/store`` with named graphs.
+
+Concurrency (pyoxigraph 0.5 has no secondary instances): a read-write open takes RocksDB's lock,
+so only one writer (an ingest) at a time; a second writer gets :class:`StoreBusy`. Readers (the
+HTTP server, query commands) open with ``read_only=True``, which takes no lock and sees a snapshot
+of the store as it was when opened. Every write bumps ``<home>/store.generation``; a long-running
+reader compares :func:`store_generation` with the value it opened at and reopens when it changed.
+
+Writes are atomic per document: both named graphs of a document are replaced by one SPARQL
+update, which pyoxigraph applies as a single transaction.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import DCTERMS
+
+from graph.errors import QueryError, StoreBusy
+from graph.namespaces import (
+    ASSERTED_PREFIX,
+    INFERRED_ONTOLOGY_GRAPH,
+    INFERRED_PREFIX,
+    MUNICIPALITIES_GRAPH,
+    ONTOLOGY_GRAPH,
+    asserted_graph,
+    inferred_graph,
+)
+
+log = logging.getLogger(__name__)
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "gYear",
+    )
+}
+_FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
+_VERSION = str(DCTERMS.hasVersion)
 
 
 def resolve_home(home: Path | None = None) -> Path:
@@ -12,3 +62,236 @@ def resolve_home(home: Path | None = None) -> Path:
         return Path(home)
     env = os.environ.get("BELEIDSGRAAF_HOME")
     return Path(env) if env else Path.cwd() / ".beleidsgraaf"
+
+
+def store_path(home: Path) -> Path:
+    return Path(home) / "store"
+
+
+def store_generation(home: Path) -> str:
+    """Changes after every committed write; readers reopen when it differs from what they saw."""
+    marker = Path(home) / "store.generation"
+    return marker.read_text().strip() if marker.exists() else ""
+
+
+def to_python(term: Any) -> Any:
+    """A pyoxigraph term as a plain JSON-ready value (IRIs and strings as str, numbers as numbers)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        value = term.value
+        try:
+            if datatype in _INTEGER_TYPES:
+                return int(value)
+            if datatype in _FLOAT_TYPES:
+                return float(value)
+            if datatype == XSD + "boolean":
+                return value in ("true", "1")
+        except ValueError:
+            return value
+        return value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def graph_to_ntriples(graph: Graph) -> str:
+    """N-Triples text, which is also valid inside SPARQL INSERT DATA."""
+    return graph.serialize(format="nt")
+
+
+class GraphStore:
+    """Named-graph store of ontology, municipalities and per-document asserted/inferred triples."""
+
+    def __init__(self, store: ox.Store, home: Path, read_only: bool) -> None:
+        self.store = store
+        self.home = Path(home)
+        self.read_only = read_only
+        self.generation = store_generation(home)
+
+    @classmethod
+    def open(cls, home: Path, read_only: bool = False) -> GraphStore:
+        """Open (creating it when writing) the store under ``home``.
+
+        A read-only open of a store that does not exist yet creates an empty one first, so queries
+        on a fresh data folder answer "nothing" rather than failing.
+        """
+        path = store_path(home)
+        if read_only and not path.exists():
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                ox.Store(str(path)).flush()
+            except OSError:
+                pass  # someone else is creating it right now
+        if read_only:
+            return cls(ox.Store.read_only(str(path)), home, True)
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            store = ox.Store(str(path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusy(
+                    f"the graph store at {path} is being written by another process (an ingest?); "
+                    "try again when it has finished"
+                ) from exc
+            raise
+        return cls(store, home, False)
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.store.flush()
+        self.store = None  # RocksDB closes when the object is dropped
+
+    def is_stale(self) -> bool:
+        """True when another process has written since this (read-only) handle was opened."""
+        return store_generation(self.home) != self.generation
+
+    def _bump(self) -> None:
+        marker = self.home / "store.generation"
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(f"{time.time_ns()}\n")
+        tmp.replace(marker)
+        self.generation = store_generation(self.home)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _replace_graphs(self, graphs: dict[str, Graph], extra: str = "") -> None:
+        drops = "".join(f"DROP SILENT GRAPH <{iri}> ;\n" for iri in graphs)
+        inserts = "".join(f"GRAPH <{iri}> {{\n{graph_to_ntriples(g)}}}\n" for iri, g in graphs.items())
+        self.store.update(f"{drops}INSERT DATA {{\n{inserts}}}{extra}")
+        self._bump()
+
+    def replace_document(self, doc_id: str, asserted: Graph, inferred: Graph) -> None:
+        """Replace both named graphs of a document in one transaction (old triples never linger)."""
+        self._replace_graphs({asserted_graph(doc_id): asserted, inferred_graph(doc_id): inferred})
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Drop a document's graphs; False when it was not in the store."""
+        present = doc_id in self.document_ids()
+        self.store.update(
+            f"DROP SILENT GRAPH <{asserted_graph(doc_id)}> ; DROP SILENT GRAPH <{inferred_graph(doc_id)}>"
+        )
+        self._bump()
+        return present
+
+    def _stored_version(self, graph_iri: str) -> str | None:
+        rows = self.store.query(
+            f"SELECT ?v WHERE {{ GRAPH <{graph_iri}> {{ <{graph_iri}> <{_VERSION}> ?v }} }}"
+        )
+        for row in rows:
+            return row["v"].value
+        return None
+
+    def ensure_ontology(self) -> bool:
+        """Load ontology (+ its closure) and municipalities when their source files changed.
+
+        The content hash of the source files is stored as ``<graph> dcterms:hasVersion "<sha256>"``
+        inside each graph. Returns True when the ontology itself changed (document inferences are
+        then stale and should be recomputed, see graph.build.refresh_inferences).
+        """
+        from graph.reason import ontology_inferred_graph
+        from graph.schema import municipalities_graph, municipalities_hash, ontology_graph, ontology_hash
+
+        changed = False
+        digest = ontology_hash()
+        if self._stored_version(ONTOLOGY_GRAPH) != digest:
+            log.info("loading the ontology into the store (hash %s)", digest[:12])
+            onto = _with_version(ontology_graph(), ONTOLOGY_GRAPH, digest)
+            self._replace_graphs({ONTOLOGY_GRAPH: onto, INFERRED_ONTOLOGY_GRAPH: ontology_inferred_graph()})
+            changed = True
+        digest = municipalities_hash()
+        if self._stored_version(MUNICIPALITIES_GRAPH) != digest:
+            log.info("loading municipality reference data into the store")
+            reference = _with_version(municipalities_graph(), MUNICIPALITIES_GRAPH, digest)
+            self._replace_graphs({MUNICIPALITIES_GRAPH: reference})
+        return changed
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        """Raw pyoxigraph result; the default graph is the union of all named graphs."""
+        kwargs.setdefault("use_default_graph_as_union", True)
+        return self.store.query(sparql, **kwargs)
+
+    def select(
+        self,
+        sparql: str,
+        timeout: float | None = None,
+        limit: int | None = None,
+        substitutions: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Rows of a SELECT as dicts of plain Python values (unbound variables are None).
+
+        ``substitutions`` binds variables to pyoxigraph terms (safe parameter binding, SEP-0007).
+        ``timeout`` is checked between solutions: a query that streams results is stopped, one
+        that computes a large aggregate before its first row cannot be interrupted.
+        """
+        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()} or None
+        started = time.monotonic()
+        try:
+            solutions = self.query(sparql, substitutions=subs)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("select() needs a SELECT query")
+        names = [v.value for v in solutions.variables]
+        rows: list[dict[str, Any]] = []
+        for solution in solutions:
+            rows.append({name: to_python(solution[name]) for name in names})
+            if limit is not None and len(rows) >= limit:
+                break
+            if timeout is not None and time.monotonic() - started > timeout:
+                raise QueryError(f"query took longer than {timeout:g} s")
+        return rows
+
+    def document_ids(self) -> list[str]:
+        """doc_ids with an asserted graph in the store, sorted."""
+        ids = []
+        for graph in self.store.named_graphs():
+            iri = graph.value
+            if iri.startswith(ASSERTED_PREFIX):
+                ids.append(iri[len(ASSERTED_PREFIX) :])
+        return sorted(ids)
+
+    def graph_triples(self, graph_iri: str) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
+
+    def triple_counts(self) -> dict[str, int]:
+        """Quads per kind of graph: asserted (documents), inferred (documents), ontology (+ closure)."""
+        rows = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        counts = {"asserted": 0, "inferred": 0, "ontology": 0, "municipalities": 0}
+        for row in rows:
+            iri, n = row["g"].value, int(row["n"].value)
+            if iri in (ONTOLOGY_GRAPH, INFERRED_ONTOLOGY_GRAPH):
+                counts["ontology"] += n
+            elif iri == MUNICIPALITIES_GRAPH:
+                counts["municipalities"] += n
+            elif iri.startswith(ASSERTED_PREFIX):
+                counts["asserted"] += n
+            elif iri.startswith(INFERRED_PREFIX):
+                counts["inferred"] += n
+        return counts
+
+    def export_graph(self, graph_iri: str) -> Graph:
+        """One named graph as an rdflib Graph (for reasoning again, export and validation)."""
+        from graph.convert import quads_to_graph
+
+        return quads_to_graph(self.graph_triples(graph_iri))
+
+
+def _with_version(graph: Graph, graph_iri: str, digest: str) -> Graph:
+    from rdflib import Literal, URIRef
+
+    out = Graph()
+    out += graph
+    out.add((URIRef(graph_iri), DCTERMS.hasVersion, Literal(digest)))
+    return out

@@ -1,0 +1,204 @@
+"""Ingest files into the store: ingest → RDF → reasoning → atomic replace, one document at a time.
+
+A failing file never stops the others: its reason is recorded in the report. Re-ingesting a file
+replaces its named graphs, so ingest is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from graph.errors import NotFound
+from graph.rdf import document_graph
+from graph.reason import infer_document
+from graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DocumentReport:
+    file: str
+    doc_id: str
+    passages: int
+    facts: int
+    asserted: int
+    inferred: int
+    seconds: float
+
+
+@dataclass
+class IngestReport:
+    documents: list[DocumentReport] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    skipped: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    ontology_reloaded: bool = False
+
+    @property
+    def totals(self) -> dict[str, float]:
+        keys = ("passages", "facts", "asserted", "inferred", "seconds")
+        sums = {k: sum(getattr(d, k) for d in self.documents) for k in keys}
+        sums["documents"] = len(self.documents)
+        sums["failures"] = len(self.failures)
+        return sums
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": [asdict(d) for d in self.documents],
+            "failures": [{"file": f, "reason": r} for f, r in self.failures],
+            "skipped": list(self.skipped),
+            "totals": self.totals,
+            "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
+            "ontology_reloaded": self.ontology_reloaded,
+        }
+
+
+def _fact_count(doc) -> int:
+    return sum(
+        len(items)
+        for items in (
+            doc.themes,
+            doc.instruments,
+            doc.partners,
+            doc.goals,
+            doc.targets,
+            doc.indicators,
+            doc.figures,
+        )
+    )
+
+
+def _expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Files to ingest (folders expanded by ingest.load.iter_documents) and paths that were skipped."""
+    from ingest.load import iter_documents
+
+    files = [Path(p) for p in iter_documents([Path(p) for p in paths])]
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    return files, missing
+
+
+def _progress(enabled: bool):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not enabled,
+        transient=True,
+    )
+
+
+def ingest_document(store: GraphStore, doc, stages: dict[str, float]) -> DocumentReport:
+    """RDF → reasoning → store for one analysed document; adds its stage times to ``stages``."""
+    started = time.perf_counter()
+    asserted = document_graph(doc)
+    t1 = time.perf_counter()
+    inferred = infer_document(asserted)
+    t2 = time.perf_counter()
+    store.replace_document(doc.meta.doc_id, asserted, inferred)
+    t3 = time.perf_counter()
+    stages["rdf"] += t1 - started
+    stages["reason"] += t2 - t1
+    stages["store"] += t3 - t2
+    log.debug(
+        "%s: %d asserted, %d inferred, reasoning %.2fs",
+        doc.meta.doc_id,
+        len(asserted),
+        len(inferred),
+        t2 - t1,
+    )
+    return DocumentReport(
+        file=doc.meta.file,
+        doc_id=doc.meta.doc_id,
+        passages=len(doc.passages),
+        facts=_fact_count(doc),
+        asserted=len(asserted),
+        inferred=len(inferred),
+        seconds=0.0,
+    )
+
+
+def ingest_paths(paths: list[Path], home: Path, progress: bool = True) -> IngestReport:
+    """Ingest files and folders into the store under ``home``; never raises for a single bad file."""
+    from ingest.pipeline import ingest_file
+
+    from ingest.errors import IngestError
+
+    report = IngestReport()
+    files, missing = _expand(paths)
+    for path in missing:
+        report.failures.append((path, "no such file or folder"))
+    stages: dict[str, float] = defaultdict(float)
+    with GraphStore.open(home) as store:
+        t0 = time.perf_counter()
+        report.ontology_reloaded = store.ensure_ontology()
+        if report.ontology_reloaded and store.document_ids():
+            refresh_inferences(store)
+        stages["ontology"] += time.perf_counter() - t0
+        with _progress(progress) as bar:
+            task = bar.add_task("ingest", total=len(files))
+            for path in files:
+                bar.update(task, description=f"ingest {path.name}")
+                started = time.perf_counter()
+                try:
+                    doc = ingest_file(path)
+                    for stage, seconds in doc.timings.items():
+                        stages[stage] += seconds
+                    entry = ingest_document(store, doc, stages)
+                except IngestError as exc:
+                    log.warning("%s: %s", path.name, exc.reason)
+                    report.failures.append((str(path), exc.reason))
+                except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+                    log.exception("%s: unexpected error", path.name)
+                    report.failures.append((str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
+                else:
+                    entry.seconds = round(time.perf_counter() - started, 3)
+                    report.documents.append(entry)
+                bar.advance(task)
+    report.stage_seconds = dict(stages)
+    return report
+
+
+def refresh_inferences(store: GraphStore) -> int:
+    """Recompute every document's inferred graph from its stored asserted graph (after an ontology change)."""
+    from graph.namespaces import asserted_graph
+
+    doc_ids = store.document_ids()
+    for doc_id in doc_ids:
+        asserted = store.export_graph(asserted_graph(doc_id))
+        store.replace_document(doc_id, asserted, infer_document(asserted))
+    log.info("recomputed inferences of %d documents", len(doc_ids))
+    return len(doc_ids)
+
+
+def resolve_document(store: GraphStore, document: str) -> str:
+    """A doc_id from a doc_id, a file name or a path; NotFound when no stored document matches."""
+    ids = store.document_ids()
+    if document in ids:
+        return document
+    name = Path(document).name
+    rows = store.select(
+        "SELECT ?id ?file WHERE { ?d <https://w3id.org/beleidsgraaf/def#sourceFile> ?file ; "
+        "<http://purl.org/dc/terms/identifier> ?id }"
+    )
+    for row in rows:
+        if row["file"] == name or Path(row["file"]).stem == Path(name).stem:
+            return row["id"]
+    raise NotFound(f"no document {document!r} in the store; known: {', '.join(ids) or '(none)'}")
+
+
+def remove(home: Path, document: str) -> str:
+    """Remove a document (by file name or doc_id) from the store; returns its doc_id."""
+    with GraphStore.open(home) as store:
+        doc_id = resolve_document(store, document)
+        store.remove_document(doc_id)
+    return doc_id

@@ -1,0 +1,79 @@
+"""Dutch NLP resources: the spaCy pipeline (sentences + lemmas) and the cue data.
+
+No trained Dutch spaCy model installs here, so the pipeline is ``spacy.blank("nl")`` with a
+rule-based sentencizer and the lookup lemmatizer from spacy-lookups-data.  Words the lookup table
+lacks fall back to simplemma, then to a small exceptions table kept in ``ontology/cues.json``.
+Everything is built once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+CUES_FILE = Path(__file__).resolve().parents[1] / "ontology" / "cues.json"
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> dict[str, Any]:
+    """The cue phrases (blocks, statuses, priorities, goals) from ontology/cues.json."""
+    return json.loads(CUES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """spaCy Dutch pipeline: tokenizer, sentencizer, lookup lemmatizer + simplemma fallback."""
+    import spacy
+    from spacy.language import Language
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except Exception as exc:  # missing lookups data: simplemma alone still works
+        log.warning("spaCy lookup lemmatizer unavailable (%s); using simplemma only", exc)
+        if "lemmatizer" in nlp.pipe_names:
+            nlp.remove_pipe("lemmatizer")
+
+    if not Language.has_factory("beleidsgraaf_lemma_fallback"):
+
+        @Language.component("beleidsgraaf_lemma_fallback")
+        def _fallback(doc):  # type: ignore[no-untyped-def]
+            for token in doc:
+                token.lemma_ = lemma_for(token.text, token.lemma_)
+            return doc
+
+    nlp.add_pipe("beleidsgraaf_lemma_fallback", last=True)
+    return nlp
+
+
+def lemma_for(word: str, lookup_lemma: str | None = None) -> str:
+    """Lower-case lemma: exceptions table, else the lookup table's lemma, else simplemma."""
+    lower = word.lower()
+    exceptions = load_cues().get("lemma_exceptions", {})
+    if lower in exceptions:
+        return exceptions[lower]
+    if lookup_lemma and lookup_lemma.lower() != lower:
+        return lookup_lemma.lower()
+    if not any(ch.isalpha() for ch in lower) or len(lower) < 4:
+        return lower
+    return _simplemma(lower)
+
+
+@lru_cache(maxsize=200_000)
+def _simplemma(lower: str) -> str:
+    import simplemma
+
+    try:
+        return simplemma.lemmatize(lower, lang="nl").lower()
+    except Exception:  # pragma: no cover - simplemma raises only on odd input
+        return lower

@@ -1,0 +1,228 @@
+"""Split cleaned text into sections (headings, levels, paths) and block kinds.
+
+Headings are recognised by form, not by a list of titles: numbered headings ("4.2.1 Veilig uitgaan",
+"Paragraaf 2. ..."), ALL-CAPS lines, and short lines without a final period that introduce body
+text.  Table-of-contents lines are skipped.  Block headings ("Ambities", "Wat willen we bereiken?",
+"Wat doen we op dit moment al?", ...) are recognised from cue phrases in ontology/cues.json and
+give every line under them a block kind, which status and goal extraction use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.clean import BULLET_RE, CleanText
+from ingest.model import Section
+from ingest.nlp import load_cues
+
+NUMBERED_RE = re.compile(r"^(?:(?:paragraaf|hoofdstuk|deel)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", re.I)
+TOC_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\D.{1,90}?(?:\s|\.{2,}|…)\d{1,3}$")
+MAX_HEADING_WORDS = 12
+
+
+@dataclass
+class Line:
+    """One line of cleaned text; offsets are into the cleaned text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "text"  # text | bullet | heading | toc
+    blank_before: bool = False
+    section: int = -1  # index into Segmentation.sections, -1 before the first heading
+
+
+@dataclass
+class Segmentation:
+    sections: list[Section] = field(default_factory=list)  # offsets into the source text
+    blocks: list[str | None] = field(default_factory=list)  # block kind per section
+    lines: list[Line] = field(default_factory=list)
+
+    def block_of(self, section: int) -> str | None:
+        return self.blocks[section] if 0 <= section < len(self.blocks) else None
+
+    def path_of(self, section: int) -> tuple[str, ...]:
+        return self.sections[section].path if 0 <= section < len(self.sections) else ()
+
+
+@lru_cache(maxsize=1)
+def _block_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (kind, re.compile(p, re.I))
+        for kind, patterns in load_cues().get("blocks", {}).items()
+        for p in patterns
+    ]
+
+
+def block_kind(title: str) -> str | None:
+    """Block kind a heading announces ("ambitie", "doelstellingen", ...), or None."""
+    norm = " ".join(title.strip().strip("•-–:").split()).lower()
+    if len(norm.split()) > MAX_HEADING_WORDS:
+        return None
+    for kind, pattern in _block_patterns():
+        if pattern.search(norm):
+            return kind
+    return None
+
+
+def _split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    pos, blank = 0, False
+    for raw in text.split("\n"):
+        if raw.strip():
+            kind = "bullet" if BULLET_RE.match(raw) else "text"
+            lines.append(Line(pos, pos + len(raw), raw, kind, blank_before=blank or not lines))
+            blank = False
+        else:
+            blank = True
+        pos += len(raw) + 1
+    return lines
+
+
+def _mark_toc(lines: list[Line]) -> None:
+    """Runs of three or more "title  page-number" lines are a table of contents."""
+    run: list[Line] = []
+    for line in lines + [Line(0, 0, "")]:
+        text = line.text.strip()
+        if text and TOC_RE.match(text) and not text.endswith((".", ",")) and len(text.split()) <= 14:
+            run.append(line)
+            continue
+        if len(run) >= 3:
+            for toc_line in run:
+                toc_line.kind = "toc"
+        run = []
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _is_body(line: Line | None) -> bool:
+    if line is None:
+        return False
+    if line.kind == "bullet":
+        return True
+    return _word_count(line.text) >= 8 or (_word_count(line.text) >= 4 and line.text.rstrip().endswith(":"))
+
+
+def _numbered(text: str, last: tuple[int, ...]) -> tuple[tuple[int, ...], str] | None:
+    m = NUMBERED_RE.match(text)
+    if not m:
+        return None
+    number = tuple(int(x) for x in m.group(1).split("."))
+    title = m.group(2).strip()
+    if any(n > 30 for n in number) or not title[0].isalpha() or _word_count(title) > MAX_HEADING_WORDS:
+        return None
+    if not (title[0].isupper() or _is_caps(title)):
+        return None
+    if title.endswith((",", ";", ":")) or (len(number) == 1 and title.endswith(".") and not _is_caps(title)):
+        return None
+    if last and number <= last:
+        return None  # numbering goes backwards: a numbered list, not a heading
+    return number, title.rstrip(". ")
+
+
+def _plain_heading(line: Line, nxt: Line | None, prev: Line | None) -> bool:
+    text = line.text.strip()
+    if line.kind != "text" or not text[0].isalpha() or _word_count(text) > 10 or len(text) > 90:
+        return False
+    if sum(c.isalpha() for c in text) < 3:
+        return False
+    if prev is not None and prev.kind == "heading" and block_kind(prev.text) and not (nxt and nxt.kind == "bullet"):
+        return False  # the first line under "Ambitie" is its content, not a heading
+    if text.endswith((".", ",", ";", ":", "!", "?", ")")) or sum(c.isdigit() for c in text) > 4:
+        return False
+    if ": " in text:
+        return False  # captions such as "Bron: Politie"
+    after_sentence = prev is not None and prev.text.rstrip().endswith((".", "!", "?")) and _word_count(text) <= 5
+    if not (line.blank_before or prev is None or prev.kind == "heading" or after_sentence):
+        return False
+    return _is_body(nxt) or (nxt is not None and block_kind(nxt.text) is not None)
+
+
+def segment(clean_text: CleanText) -> Segmentation:
+    """Find headings, assign levels, section paths and block kinds."""
+    lines = _split_lines(clean_text.text)
+    _mark_toc(lines)
+    seg = Segmentation(lines=lines)
+    stack: list[tuple[int, int]] = []  # (level, section index)
+    anchor = 0  # level of the last structural (numbered/caps) heading
+    last_number: tuple[int, ...] = ()
+    seen_numbered = False
+    current = -1
+    for i, line in enumerate(lines):
+        if line.kind == "toc":
+            line.section = current
+            continue
+        text = line.text.strip()
+        nxt = next((x for x in lines[i + 1 :] if x.kind != "toc"), None)
+        prev = lines[i - 1] if i else None
+        level = None
+        block = None
+        title = text
+        numbered = _numbered(text, last_number) if line.kind == "text" else None
+        kind = block_kind(text) if line.kind == "text" and _word_count(text) <= MAX_HEADING_WORDS else None
+        if numbered:
+            last_number, title = numbered
+            level = len(last_number)
+            anchor, seen_numbered = level, True
+            block = block_kind(title)
+        elif kind:
+            level = anchor + 1
+            block = kind
+        elif (
+            line.kind == "text"
+            and _word_count(text) <= MAX_HEADING_WORDS
+            and not text.endswith((".", ",", ";"))
+            and (_is_caps(text) or (text.islower() and _plain_heading(line, nxt, prev)))
+            and sum(c.isdigit() for c in text) <= 4
+        ):
+            level = anchor + 1 if seen_numbered else 1
+            if not seen_numbered:
+                anchor = level
+        elif _plain_heading(line, nxt, prev):
+            parent_block = seg.block_of(current)
+            if parent_block and nxt is not None and nxt.kind == "bullet" and stack:
+                level = stack[-1][0] + 1 if seg.blocks[current] == parent_block else anchor + 1
+                block = parent_block
+                # a group heading inside a block nests under the block heading
+                block_level = next((lv for lv, idx in reversed(stack) if seg.blocks[idx] == parent_block), None)
+                if block_level is not None:
+                    level = block_level + 1
+            else:
+                level = anchor + 1
+        if level is None:
+            line.section = current
+            continue
+        line.kind = "heading"
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        parent_path = seg.sections[stack[-1][1]].path if stack else ()
+        title = " ".join(title.split())
+        start, end = clean_text.source_span(line.start, line.end)
+        seg.sections.append(Section(title=title, level=level, path=(*parent_path, title), start=start, end=end))
+        seg.blocks.append(block)
+        current = len(seg.sections) - 1
+        stack.append((level, current))
+        line.section = current
+    _close_sections(seg, clean_text)
+    return seg
+
+
+def _close_sections(seg: Segmentation, clean_text: CleanText) -> None:
+    """A section ends where the next heading of the same or a higher level starts."""
+    source_end = (clean_text.offsets[-1] + 1) if clean_text.offsets else 0
+    for i, section in enumerate(seg.sections):
+        end = source_end
+        for later in seg.sections[i + 1 :]:
+            if later.level <= section.level:
+                end = later.start
+                break
+        section.end = end

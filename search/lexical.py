@@ -1,0 +1,112 @@
+"""Lexical retrieval: BM25 (bm25s) over lemmatised Dutch tokens.
+
+Lemmas come from spaCy's Dutch lookup table (spacy-lookups-data) with simplemma as fallback for words the
+table lacks (gemeenten → gemeente), through ``ingest.nlp.lemma_for`` (which adds the exceptions table). Both the index and the queries go through the same function, so a
+wrong lemma still matches consistently. Stop words are spaCy's Dutch list.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _lookup_table() -> dict:
+    try:
+        from spacy.lookups import load_lookups
+
+        return dict(load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup").items())
+    except Exception as exc:  # spacy-lookups-data missing: simplemma alone still works
+        log.warning("Dutch lemma table unavailable (%s); using simplemma only", exc)
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """Lemma of one lower-case Dutch word (lookup table first, simplemma second)."""
+    found = _lookup_table().get(word)
+    try:  # the ingest lemmatiser adds the exceptions kept in ontology/cues.json
+        from ingest.nlp import lemma_for
+    except ImportError:
+        lemma_for = None
+    if lemma_for is not None:
+        return lemma_for(word, found)
+    if found:
+        return found.lower()
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="nl").lower()
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics (casuïstiek = casuistiek), hyphenated compounds kept as one token."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lemmatised content tokens of ``text``: hyphen parts are also split (AVE-methodiek → ave, methodiek)."""
+    out: list[str] = []
+    stop = _stop_words()
+    for match in _WORD.finditer(_fold(text)):
+        word = match.group(0)
+        parts = [word] if "-" not in word else [word.replace("-", ""), *word.split("-")]
+        for part in parts:
+            if not part or part in stop or (len(part) == 1 and not part.isdigit()):
+                continue
+            out.append(lemma(part))
+    return out
+
+
+class LexicalIndex:
+    """A BM25 index over passage texts; scores for every passage, so fusion can rank them all."""
+
+    def __init__(self, retriever: bm25s.BM25, size: int):
+        self.retriever = retriever
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        corpus = [tokenize(t) for t in texts]
+        retriever = bm25s.BM25()
+        if corpus:
+            retriever.index(corpus, show_progress=False)
+        return cls(retriever, len(corpus))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for ``query`` (zeros when no query word is in the index)."""
+        tokens = [t for t in tokenize(query) if t in self.retriever.vocab_dict] if self.size else []
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "size").write_text(str(self.size))
+        if self.size:
+            self.retriever.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        size = int((folder / "size").read_text())
+        if not size:
+            return cls(bm25s.BM25(), 0)
+        return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0), size)
