@@ -10,9 +10,21 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test test-deps ingest serve lint bench clean
+.PHONY: install vendor run test test-deps ingest serve lint bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed vendor
+
+# Browser assets from npm (YASGUI for /sparql-editor), copied into api/static/vendor (gitignored).
+VENDOR := api/static/vendor
+vendor: $(VENDOR)/.vendored
+
+$(VENDOR)/.vendored: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "need npm (Debian: apt-get install npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)/yasgui
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css \
+	   $(VENDOR)/yasgui/
+	touch $@
 
 $(VENV)/.installed: pyproject.toml constraints.txt Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)" >&2; exit 1; }

@@ -37,25 +37,42 @@ def error_response(status: int, code: str, message: str, headers: dict | None = 
     return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
 
 
+# HTTP status per machine code of the layers' user errors (codes come from the exception's ``code``).
+_DOMAIN_STATUS = {
+    "unknown_label": 404,
+    "not_found": 404,
+    "unknown_municipality": 404,
+    "bad_query": 400,
+    "bad_filter": 422,
+    "bad_parameter": 422,
+    "index_missing": 503,
+    "store_busy": 503,
+    "search_error": 400,
+}
+_CODE_BY_CLASS = {
+    "UnknownLabel": "unknown_label",
+    "NotFound": "not_found",
+    "StoreBusy": "store_busy",
+    "QueryError": "bad_query",
+    "GraphError": "bad_query",
+}
+
+
 def from_domain_error(exc: Exception) -> ApiError | None:
     """Map the domain layers' user errors onto API errors (None: not a user error).
 
-    Imported lazily by class name so the API still starts while a layer is missing.
+    Matched by class name or a ``code`` attribute so the API still starts while a layer is missing.
     """
     name = type(exc).__name__
+    code = _CODE_BY_CLASS.get(name) or getattr(exc, "code", None)
+    if not isinstance(code, str) or code not in _DOMAIN_STATUS:
+        return None
     message = str(exc) or name
-    if name == "UnknownLabel":
-        suggestions = list(getattr(exc, "suggestions", []) or [])
-        return ApiError(404, "unknown_label", message, suggestions=suggestions)
-    if name == "NotFound":
-        return ApiError(404, "not_found", message)
-    if name == "BadQuery":
-        return ApiError(400, "bad_query", message)
-    if name == "StoreBusy":
-        return ApiError(503, "store_busy", message)
-    if name == "QueryError":
-        return ApiError(400, "bad_query", message)
-    return None
+    extra = {}
+    suggestions = getattr(exc, "suggestions", None)
+    if suggestions is not None:
+        extra["suggestions"] = [str(s) for s in suggestions]
+    return ApiError(_DOMAIN_STATUS[code], code, message, **extra)
 
 
 def _domain_error_classes() -> list[type[Exception]]:

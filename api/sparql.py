@@ -116,7 +116,9 @@ def check_operation(text: str, *, update: bool) -> set[str]:
     """Refuse federation (SERVICE, and LOAD in updates) before anything runs; return the keywords."""
     words = keywords(text)
     if "SERVICE" in words:
-        raise ApiError(400, "sparql_service_refused", "SERVICE (federated query) is not allowed on this endpoint")
+        raise ApiError(
+            400, "sparql_service_refused", "SERVICE (federated query) is not allowed on this endpoint"
+        )
     if update and "LOAD" in words:
         raise ApiError(400, "sparql_load_refused", "LOAD of remote data is not allowed on this endpoint")
     return words
@@ -246,14 +248,31 @@ GRAPH_TYPES = {
 }
 _ALIASES = {  # media types and `format` values clients send, mapped to our format keys
     "select": {
-        "application/json": "json", "text/javascript": "json", "application/javascript": "json",
-        "application/xml": "xml", "text/xml": "xml", "srj": "json", "srx": "xml",
+        "application/json": "json",
+        "text/javascript": "json",
+        "application/javascript": "json",
+        "application/xml": "xml",
+        "text/xml": "xml",
+        "srj": "json",
+        "srx": "xml",
     },
     "graph": {
-        "text/n3": "turtle", "n3": "turtle", "ttl": "turtle", "application/x-turtle": "turtle",
-        "text/plain": "nt", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "json": "jsonld",
-        "application/json": "jsonld", "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml",
-        "application/xml": "rdfxml", "text/xml": "rdfxml", "rdf/xml": "rdfxml",
+        "text/n3": "turtle",
+        "n3": "turtle",
+        "ttl": "turtle",
+        "application/x-turtle": "turtle",
+        "text/plain": "nt",
+        "ntriples": "nt",
+        "n-triples": "nt",
+        "json-ld": "jsonld",
+        "json": "jsonld",
+        "application/json": "jsonld",
+        "xml": "rdfxml",
+        "rdf": "rdfxml",
+        "rdf+xml": "rdfxml",
+        "application/xml": "rdfxml",
+        "text/xml": "rdfxml",
+        "rdf/xml": "rdfxml",
     },
 }
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -293,9 +312,9 @@ def negotiate(kind: str, accept: str | None, format_param: str | None) -> str:
         key = by_type.get(media) or aliases.get(media)
         if key in table:
             return key
-        if media in ("*/*", "application/*") or (media.endswith("/*") and any(
-            t.startswith(media[:-1]) for t in table.values()
-        )):
+        if media in ("*/*", "application/*") or (
+            media.endswith("/*") and any(t.startswith(media[:-1]) for t in table.values())
+        ):
             break
     return next(iter(table))
 
@@ -409,8 +428,14 @@ def _xml_select(names: list[str], rows: list[list[Any]]) -> Iterator[str]:
 # --------------------------------------------------------------------------- service description
 
 _SD_FORMATS = [
-    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-    "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
 ]
 
 
@@ -439,14 +464,18 @@ def service_description(
         ox.Triple(default, rdf_type, n(sd + "Graph")),
         ox.Triple(default, rdf_type, n(void + "Dataset")),
         ox.Triple(
-            default, n("http://purl.org/dc/terms/description"),
-            ox.Literal("Union of all named graphs: asserted and inferred per document, ontology, municipalities"),
+            default,
+            n("http://purl.org/dc/terms/description"),
+            ox.Literal(
+                "Union of all named graphs: asserted and inferred per document, ontology, municipalities"
+            ),
         ),
     ]
     if update_enabled:
         triples.append(ox.Triple(service, n(sd + "supportedLanguage"), n(sd + "SPARQL11Update")))
     triples += [
-        ox.Triple(service, n(sd + "resultFormat"), n("http://www.w3.org/ns/formats/" + f)) for f in _SD_FORMATS
+        ox.Triple(service, n(sd + "resultFormat"), n("http://www.w3.org/ns/formats/" + f))
+        for f in _SD_FORMATS
     ]
     counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     total = 0
@@ -520,7 +549,9 @@ def _query_params(request: Request) -> dict[str, list[str]]:
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit * 4:
-        raise ApiError(413, "query_too_large", f"the request body is {declared} bytes; the limit is {limit} bytes")
+        raise ApiError(
+            413, "query_too_large", f"the request body is {declared} bytes; the limit is {limit} bytes"
+        )
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -554,8 +585,13 @@ def create_sparql_router(
 
         def work(store: ox.Store, cancelled: threading.Event) -> Outcome:
             return evaluate(
-                store, query, union_default=union, default_graphs=op.default_graphs,
-                named_graphs=op.named_graphs, row_limit=settings.row_limit, cancelled=cancelled,
+                store,
+                query,
+                union_default=union,
+                default_graphs=op.default_graphs,
+                named_graphs=op.named_graphs,
+                row_limit=settings.row_limit,
+                cancelled=cancelled,
             )
 
         try:
@@ -573,7 +609,9 @@ def create_sparql_router(
             headers["X-Result-Limit"] = str(settings.row_limit)
         media = table[key]
         charset = "; charset=utf-8" if not media.endswith("+xml") else ""
-        return Response(serialise(outcome, key, settings.prefixes), media_type=media + charset, headers=headers)
+        return Response(
+            serialise(outcome, key, settings.prefixes), media_type=media + charset, headers=headers
+        )
 
     async def answer_update(request: Request, op: _Request) -> Response:
         if not settings.update_token or run_update is None:
@@ -581,14 +619,18 @@ def create_sparql_router(
         supplied = request.headers.get("authorization", "")
         expected = f"Bearer {settings.update_token}"
         if not hmac.compare_digest(supplied.encode(), expected.encode()):
-            raise ApiError(403, "forbidden", "updates need 'Authorization: Bearer <token>' with the configured token")
+            raise ApiError(
+                403, "forbidden", "updates need 'Authorization: Bearer <token>' with the configured token"
+            )
         update = op.update or ""
         _check_size(update, settings.max_query_bytes)
         check_operation(update, update=True)
         try:
             await asyncio.wait_for(asyncio.to_thread(run_update, update), timeout=settings.timeout)
         except TimeoutError:
-            raise ApiError(503, "sparql_timeout", f"update exceeded the time limit of {settings.timeout:g} s") from None
+            raise ApiError(
+                503, "sparql_timeout", f"update exceeded the time limit of {settings.timeout:g} s"
+            ) from None
         except SyntaxError as exc:
             raise ApiError(400, "sparql_syntax", f"malformed SPARQL update: {exc}") from None
         except (ValueError, OSError, RuntimeError) as exc:
@@ -605,8 +647,13 @@ def create_sparql_router(
         )
         key = negotiate("graph", request.headers.get("accept"), format_param)
         outcome = Outcome("graph", triples=triples)
-        prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#"}
-        return Response(serialise(outcome, key, prefixes), media_type=GRAPH_TYPES[key], headers=headers_common)
+        prefixes = {
+            "sd": "http://www.w3.org/ns/sparql-service-description#",
+            "void": "http://rdfs.org/ns/void#",
+        }
+        return Response(
+            serialise(outcome, key, prefixes), media_type=GRAPH_TYPES[key], headers=headers_common
+        )
 
     @router.get(
         "/sparql",
@@ -626,7 +673,9 @@ def create_sparql_router(
             return await answer_description(request, op.format)
         return await answer_query(request, op)
 
-    @router.post("/sparql", summary="SPARQL 1.1 query or update (POST form, sparql-query or sparql-update body)")
+    @router.post(
+        "/sparql", summary="SPARQL 1.1 query or update (POST form, sparql-query or sparql-update body)"
+    )
     async def sparql_post(request: Request) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await _read_body(request, settings.max_query_bytes)
@@ -655,7 +704,8 @@ def create_sparql_router(
         raise ApiError(
             415,
             "unsupported_media_type",
-            "POST needs application/x-www-form-urlencoded, application/sparql-query or application/sparql-update",
+            "POST needs application/x-www-form-urlencoded, application/sparql-query "
+            "or application/sparql-update",
         )
 
     return router

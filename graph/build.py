@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from graph.errors import NotFound
 from graph.rdf import document_graph
 from graph.reason import infer_document
 from graph.store import GraphStore
@@ -73,13 +72,12 @@ def _fact_count(doc) -> int:
     )
 
 
-def _expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Files to ingest (folders expanded by ingest.load.iter_documents) and paths that were skipped."""
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files to ingest: folders expanded by ingest.load.iter_documents (missing files are kept so
+    that ingest_file reports them as failures)."""
     from ingest.load import iter_documents
 
-    files = [Path(p) for p in iter_documents([Path(p) for p in paths])]
-    missing = [str(p) for p in paths if not Path(p).exists()]
-    return files, missing
+    return [Path(p) for p in iter_documents([Path(p) for p in paths])]
 
 
 def _progress(enabled: bool):
@@ -134,9 +132,7 @@ def ingest_paths(paths: list[Path], home: Path, progress: bool = True) -> Ingest
     from ingest.errors import IngestError
 
     report = IngestReport()
-    files, missing = _expand(paths)
-    for path in missing:
-        report.failures.append((path, "no such file or folder"))
+    files = _expand(paths)
     stages: dict[str, float] = defaultdict(float)
     with GraphStore.open(home) as store:
         t0 = time.perf_counter()
@@ -180,24 +176,10 @@ def refresh_inferences(store: GraphStore) -> int:
     return len(doc_ids)
 
 
-def resolve_document(store: GraphStore, document: str) -> str:
-    """A doc_id from a doc_id, a file name or a path; NotFound when no stored document matches."""
-    ids = store.document_ids()
-    if document in ids:
-        return document
-    name = Path(document).name
-    rows = store.select(
-        "SELECT ?id ?file WHERE { ?d <https://w3id.org/beleidsgraaf/def#sourceFile> ?file ; "
-        "<http://purl.org/dc/terms/identifier> ?id }"
-    )
-    for row in rows:
-        if row["file"] == name or Path(row["file"]).stem == Path(name).stem:
-            return row["id"]
-    raise NotFound(f"no document {document!r} in the store; known: {', '.join(ids) or '(none)'}")
-
-
 def remove(home: Path, document: str) -> str:
     """Remove a document (by file name or doc_id) from the store; returns its doc_id."""
+    from graph.queries import resolve_document
+
     with GraphStore.open(home) as store:
         doc_id = resolve_document(store, document)
         store.remove_document(doc_id)

@@ -30,6 +30,7 @@ from graph.namespaces import (
     INFERRED_PREFIX,
     MUNICIPALITIES_GRAPH,
     ONTOLOGY_GRAPH,
+    PREFIXES,
     asserted_graph,
     inferred_graph,
 )
@@ -127,7 +128,7 @@ class GraphStore:
             except OSError:
                 pass  # someone else is creating it right now
         if read_only:
-            return cls(ox.Store.read_only(str(path)), home, True)
+            return cls(_open_read_only(path), home, True)
         path.mkdir(parents=True, exist_ok=True)
         try:
             store = ox.Store(str(path))
@@ -173,6 +174,11 @@ class GraphStore:
     def replace_document(self, doc_id: str, asserted: Graph, inferred: Graph) -> None:
         """Replace both named graphs of a document in one transaction (old triples never linger)."""
         self._replace_graphs({asserted_graph(doc_id): asserted, inferred_graph(doc_id): inferred})
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update (one transaction) and mark the store as changed for readers."""
+        self.store.update(sparql)
+        self._bump()
 
     def remove_document(self, doc_id: str) -> bool:
         """Drop a document's graphs; False when it was not in the store."""
@@ -231,14 +237,30 @@ class GraphStore:
     ) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of plain Python values (unbound variables are None).
 
-        ``substitutions`` binds variables to pyoxigraph terms (safe parameter binding, SEP-0007).
+        ``substitutions`` binds variables to pyoxigraph terms (safe parameter binding, SEP-0007);
+        bound variables must appear in the SELECT clause. The prefixes of graph.namespaces.PREFIXES
+        are predeclared (a query's own PREFIX lines take precedence).
         ``timeout`` is checked between solutions: a query that streams results is stopped, one
         that computes a large aggregate before its first row cannot be interrupted.
         """
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()} or None
+        try:
+            return self._select(sparql, subs, timeout, limit)
+        except (OSError, RuntimeError) as exc:
+            if not (self.read_only and _is_io_error(exc)):
+                if isinstance(exc, RuntimeError):
+                    raise QueryError(str(exc)) from exc
+                raise
+            log.info("store files changed under a read-only handle (%s); reopening", exc)
+            self.reopen()
+            return self._select(sparql, subs, timeout, limit)
+
+    def _select(
+        self, sparql: str, subs: Any, timeout: float | None, limit: int | None
+    ) -> list[dict[str, Any]]:
         started = time.monotonic()
         try:
-            solutions = self.query(sparql, substitutions=subs)
+            solutions = self.query(sparql, substitutions=subs, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from exc
         if not isinstance(solutions, ox.QuerySolutions):
@@ -252,6 +274,12 @@ class GraphStore:
             if timeout is not None and time.monotonic() - started > timeout:
                 raise QueryError(f"query took longer than {timeout:g} s")
         return rows
+
+    def reopen(self) -> None:
+        """Re-open a read-only handle on the current state of the store."""
+        if self.read_only:
+            self.generation = store_generation(self.home)
+            self.store = _open_read_only(store_path(self.home))
 
     def document_ids(self) -> list[str]:
         """doc_ids with an asserted graph in the store, sorted."""
@@ -286,6 +314,29 @@ class GraphStore:
         from graph.convert import quads_to_graph
 
         return quads_to_graph(self.graph_triples(graph_iri))
+
+
+def _is_io_error(exc: Exception) -> bool:
+    text = str(exc)
+    return "IO error" in text or "Corruption" in text or "No such file" in text
+
+
+def _open_read_only(path: Path, attempts: int = 6) -> ox.Store:
+    """Open a read-only snapshot, retrying while a concurrent writer compacts files away.
+
+    pyoxigraph documents reading beside a writer as undefined; in practice RocksDB can report
+    "Corruption ... No such file" when a compaction removes a file between reading the manifest
+    and opening it. Opening again sees the new manifest.
+    """
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if attempt == attempts - 1:
+                raise
+            log.debug("read-only open of %s failed (%s); retrying", path, exc)
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def _with_version(graph: Graph, graph_iri: str, digest: str) -> Graph:

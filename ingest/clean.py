@@ -37,7 +37,11 @@ class CleanText:
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned span [start, end) to the smallest source span covering it."""
         if end <= start:
-            pos = self.offsets[start] if start < len(self.offsets) else (self.offsets[-1] + 1 if self.offsets else 0)
+            pos = (
+                self.offsets[start]
+                if start < len(self.offsets)
+                else (self.offsets[-1] + 1 if self.offsets else 0)
+            )
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
 
@@ -78,7 +82,9 @@ def _boilerplate(lines: list[_Line], page_starts: list[int] | None) -> set[int]:
     # consecutive repeated lines (at least two with words) are a letterhead or footer block
     run: list[int] = []
     for i in nonblank + [-1]:
-        if i in repeated and (not run or _next_nonblank(nonblank, run[-1]) == i):
+        contiguous = not run or _next_nonblank(nonblank, run[-1]) == i
+        # a footer block never contains the same line twice: a repeat starts a new block
+        if i in repeated and contiguous and keys[i] not in {keys[j] for j in run}:
             run.append(i)
             continue
         if sum(1 for j in run if j in lettered) >= 2:
@@ -87,10 +93,16 @@ def _boilerplate(lines: list[_Line], page_starts: list[int] | None) -> set[int]:
     repeated = lettered
     from ingest.segment import block_kind  # block headings recur by design; they are structure
 
+    exact = Counter(" ".join(line.raw.split()) for line in lines)
     for i in repeated:
         words = lines[i].raw.split()
         norm = " ".join(words)
-        if len(words) >= 6 and not _is_question_or_heading_like(norm) and block_kind(norm) is None:
+        if (
+            len(words) >= 6
+            and exact[norm] >= min_repeat
+            and not _is_question_or_heading_like(norm)
+            and block_kind(norm) is None
+        ):
             drop.add(i)
     if page_starts:
         drop.update(_page_edge_repeats(lines, keys, page_starts))
@@ -179,7 +191,7 @@ class _Builder:
             self.offsets.append(at)
 
     def ends_with(self, suffix: str) -> bool:
-        return "".join(self.chars[-len(suffix):]) == suffix
+        return "".join(self.chars[-len(suffix) :]) == suffix
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +232,12 @@ def clean(text: str, page_starts: list[int] | None = None) -> CleanText:
         if prev_body:
             next_blank = pos + 1 >= len(kept) or not kept[pos + 1][1].raw.strip()
             join = _should_join(
-                prev_body, body, blank_since, long_line if hard_wrapped else 10**6, prev_marker_only, next_blank
+                prev_body,
+                body,
+                blank_since,
+                long_line if hard_wrapped else 10**6,
+                prev_marker_only,
+                next_blank,
             )
             if join == "hyphen":
                 # drop the trailing hyphen: "veilig-" + "heid"

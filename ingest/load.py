@@ -244,7 +244,8 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
         raise IngestError(path, "corrupt PDF: no pages")
     if not any(t.strip() for t in page_texts):
         raise IngestError(
-            path, f"scanned PDF without a text layer ({len(page_texts)} page(s), no extractable text; run OCR)"
+            path,
+            f"scanned PDF without a text layer ({len(page_texts)} page(s), no extractable text; run OCR)",
         )
     warnings = [truncated_warning] if truncated_warning else []
     empty = [str(i + 1) for i, t in enumerate(page_texts) if not t.strip()]
@@ -271,11 +272,53 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
 
 # ---------------------------------------------------------------------------------------------- HTML
 
-_DROP_TAGS = {"script", "style", "nav", "noscript", "svg", "form", "button", "header", "footer", "aside",
-              "template", "iframe", "select"}
-_BLOCK_TAGS = {"p", "div", "section", "article", "main", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4",
-               "h5", "h6", "table", "tr", "thead", "tbody", "dl", "dt", "dd", "blockquote", "pre", "hr",
-               "caption", "figure", "figcaption", "body", "title"}
+_DROP_TAGS = {
+    "script",
+    "style",
+    "nav",
+    "noscript",
+    "svg",
+    "form",
+    "button",
+    "header",
+    "footer",
+    "aside",
+    "template",
+    "iframe",
+    "select",
+}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "thead",
+    "tbody",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "hr",
+    "caption",
+    "figure",
+    "figcaption",
+    "body",
+    "title",
+}
 _VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
 
 
@@ -457,7 +500,7 @@ def cvdr_fields_from_text(text: str) -> dict[str, str]:
         if not line or len(line) > 150:
             continue
         label = next((lab for lab in ordered if line.lower().startswith(lab.lower())), None)
-        value = line[len(label):].strip(" :|\t") if label else ""
+        value = line[len(label) :].strip(" :|\t") if label else ""
         if label and value:
             fields.setdefault(label, value)
         if label and not value:
@@ -469,8 +512,13 @@ def cvdr_fields_from_text(text: str) -> dict[str, str]:
     if len(fields) + len(header) < 3:  # a stray word like "Organisaties" in prose is no CVDR block
         return {}
     if header:
-        fields.update({k: v for k, v in _changes_row(lines[header_end:header_end + 20], header).items()
-                       if k not in fields})
+        fields.update(
+            {
+                k: v
+                for k, v in _changes_row(lines[header_end : header_end + 20], header).items()
+                if k not in fields
+            }
+        )
     return fields
 
 
@@ -609,8 +657,9 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
     props = document.core_properties
     fields = {f"docx:{k}": v for k, v in (("title", props.title), ("author", props.author)) if v}
-    return LoadedText(text, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                      None, fields, [])
+    return LoadedText(
+        text, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", None, fields, []
+    )
 
 
 _LOADERS = {

@@ -78,23 +78,38 @@ def _doctype_concepts() -> dict[str, list[str]]:
     return out
 
 
-def _surface_forms(m: _Muni, aliases: dict[str, str]) -> list[str]:
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """code -> alias names ("Den Haag") from the ontology's alias list."""
+    import csv
+
+    from ontology import municipalities as mun
+
+    out: dict[str, list[str]] = defaultdict(list)
+    path = getattr(mun, "ALIASES_CSV", None)
+    if path is not None and Path(path).exists():
+        with Path(path).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                out[row["code"].strip().upper()].append(row["alias"].strip())
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _surface_forms(m: _Muni) -> list[str]:
     base = re.sub(r"\s*\(.*?\)\s*$", "", m.name).strip()
-    forms = {m.name, base}
-    forms.update(alias for alias, code in aliases.items() if code == m.code)
+    forms = {m.name, base, *_aliases().get(m.code, ())}
     return [f for f in forms if f]
 
 
 @lru_cache(maxsize=1)
 def _name_index() -> tuple[re.Pattern[str], dict[str, list[_Muni]]]:
     """One regex over every municipality surface form (as written and in capitals) -> candidates."""
-    aliases = load_cues()["municipality_aliases"]
     by_form: dict[str, list[_Muni]] = defaultdict(list)
     for m in _municipalities():
-        for form in _surface_forms(m, aliases):
+        for form in _surface_forms(m):
             by_form[form.lower()].append(m)
-    forms = sorted({f for ms in by_form.values() for m in ms for f in _surface_forms(m, aliases)},
-                   key=len, reverse=True)
+    forms = sorted(
+        {f for ms in by_form.values() for m in ms for f in _surface_forms(m)}, key=len, reverse=True
+    )
     alternatives = []
     for f in forms:
         alternatives.append(re.escape(f))
@@ -121,7 +136,11 @@ def build_meta(path: Path, loaded: LoadedText, doc_id: str) -> DocumentMeta:
 
 
 def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.stem + SIDECAR_SUFFIX) if path.suffix else path.with_name(path.name + SIDECAR_SUFFIX)
+    return (
+        path.with_name(path.stem + SIDECAR_SUFFIX)
+        if path.suffix
+        else path.with_name(path.name + SIDECAR_SUFFIX)
+    )
 
 
 def read_sidecar(path: Path) -> dict[str, Any] | None:
@@ -191,7 +210,10 @@ def infer_into(meta: DocumentMeta, text: str, fields: dict[str, str]) -> None:
     if title:
         meta.title, meta.sources["title"] = title, title_src
     if subtitle:
-        meta.subtitle, meta.sources["subtitle"] = subtitle, FieldSource(title_src.method, title_src.confidence * 0.8)
+        meta.subtitle, meta.sources["subtitle"] = (
+            subtitle,
+            FieldSource(title_src.method, title_src.confidence * 0.8),
+        )
     found = infer_municipality(text, fields, title)
     if found:
         meta.municipality, meta.sources["municipality"] = found
@@ -231,8 +253,10 @@ def infer_municipality(
             m, note = _resolve(cands, text)
             return m, FieldSource("cvdr:Organisatie" + note, 1.0)
     pattern, _ = _name_index()
-    prefix_cues = [(re.compile(r"(?:" + c["pattern"] + r")\s*$", re.I), c["weight"], c["method"])
-                   for c in cues["municipality_prefix_cues"]]
+    prefix_cues = [
+        (re.compile(r"(?:" + c["pattern"] + r")\s*$", re.I), c["weight"], c["method"])
+        for c in cues["municipality_prefix_cues"]
+    ]
     ignore_pre = re.compile(r"(?:^|\W)(?:" + "|".join(cues["municipality_ignore_prefixes"]) + r")\s*$", re.I)
     ignore_suf = re.compile(r"^\s*(?:" + "|".join(cues["municipality_ignore_suffixes"]) + r")", re.I)
     front_chars, front_factor = cues["front_matter_chars"], cues["front_matter_factor"]
@@ -241,8 +265,8 @@ def infer_municipality(
     forms: dict[str, str] = {}
     for match in pattern.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
-        before = text[max(line_start, match.start() - 80): match.start()]
-        after = text[match.end(): match.end() + 30]
+        before = text[max(line_start, match.start() - 80) : match.start()]
+        after = text[match.end() : match.end() + 30]
         if ignore_pre.search(before) or ignore_suf.search(after):
             continue
         weight, method = cues["bare_mention_weight"], "text:mention"
@@ -251,7 +275,7 @@ def infer_municipality(
                 weight, method = w, meth
                 break
         line_end = text.find("\n", match.end())
-        line = text[line_start: line_end if line_end >= 0 else len(text)].strip()
+        line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
         if match.start() < front_chars and _is_letterhead(line, match.group(1)):
             weight, method = max(weight, cues["letterhead_weight"]), "letterhead"
         if match.start() < front_chars:
@@ -337,7 +361,7 @@ def _line_after(front: str, title: str) -> str | None:
     pos = front.rfind(title)
     if pos < 0:
         return None
-    for line in front[pos + len(title):].split("\n")[:6]:
+    for line in front[pos + len(title) :].split("\n")[:6]:
         line = line.strip()
         if line:
             return line if _heading_like(line, 120) and not _is_front_word(line) else None
@@ -345,7 +369,7 @@ def _line_after(front: str, title: str) -> str | None:
 
 
 def _header_field(front: str, labels: list[str]) -> str | None:
-    """A labelled header value: a ``| Onderwerp | ...`` table, ``Onderwerp: x`` or a label line + value line."""
+    """A labelled header value: a ``| Onderwerp |`` table, ``Onderwerp: x`` or a label line + value line."""
     lines = [line.strip() for line in front.split("\n")]
     label_rx = re.compile(r"^(?:" + "|".join(map(re.escape, labels)) + r")\b", re.I)
     for i, line in enumerate(lines):
@@ -354,7 +378,7 @@ def _header_field(front: str, labels: list[str]) -> str | None:
             idx = next((k for k, c in enumerate(cells) if label_rx.match(c) and len(c) < 20), None)
             if idx is None:
                 continue
-            for nxt in lines[i + 1: i + 4]:
+            for nxt in lines[i + 1 : i + 4]:
                 if nxt.startswith("|") and not set(nxt) <= set("|-: "):
                     vals = [c.strip() for c in nxt.strip("|").split("|")]
                     if idx < len(vals) and vals[idx]:
@@ -364,11 +388,11 @@ def _header_field(front: str, labels: list[str]) -> str | None:
         m = label_rx.match(line)
         if not m:
             continue
-        rest = line[m.end():].strip()
+        rest = line[m.end() :].strip()
         if rest.startswith(":") and len(rest) > 2:
             return rest[1:].strip()
         if not rest:
-            nxt = next((x for x in lines[i + 1: i + 4] if x), "")
+            nxt = next((x for x in lines[i + 1 : i + 4] if x), "")
             if nxt and len(nxt) < 150:
                 return nxt
     return None
@@ -389,9 +413,13 @@ def _heading_block(front: str) -> tuple[str | None, str | None]:
     i = 0
     while i < len(lines) and not _heading_like(lines[i]):
         i += 1
-    while i < len(lines) and len(title_lines) < 5 and _heading_like(lines[i]) and not _is_front_word(lines[i]):
+    while (
+        i < len(lines) and len(title_lines) < 5 and _heading_like(lines[i]) and not _is_front_word(lines[i])
+    ):
         line = lines[i]
-        if title_lines and not (line.isupper() or YEAR_RANGE.search(line) or re.fullmatch(r"[\d\s–-]+", line)):
+        if title_lines and not (
+            line.isupper() or YEAR_RANGE.search(line) or re.fullmatch(r"[\d\s–-]+", line)
+        ):
             break
         title_lines.append(line)
         i += 1
@@ -440,6 +468,8 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
     scores: dict[str, float] = defaultdict(float)
     in_title: set[str] = set()
     for cid, labels in concepts.items():
+        if cid == cues["doctype_default"]:
+            continue  # "overige" is an ordinary word; the catch-all type is only a fallback
         rx = _label_regex(labels)
         if rx is None:
             continue
@@ -450,7 +480,9 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
                 if weight >= 10:
                     in_title.add(cid)
     if not scores:
-        if re.search(r"^\s*geachte\b", text[:5000], re.I | re.M) and re.search(r"met vriendelijke groet", text, re.I):
+        if re.search(r"^\s*geachte\b", text[:5000], re.I | re.M) and re.search(
+            r"met vriendelijke groet", text, re.I
+        ):
             return cues["doctype_envelopes"][-1], FieldSource("text:letter-form", 0.5)
         return (cues["doctype_default"], FieldSource("default", 0.2)) if concepts else None
     content_in_title = [c for c in in_title if c not in envelopes]
@@ -469,7 +501,8 @@ def _label_regex(labels: list[str]) -> re.Pattern[str] | None:
             parts.append(r"[\s-]+".join(words))
     if not parts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
+    # a hyphen binds: "beleidsregel" inside "Bibob-beleidsregel" is not a match of its own
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I)
 
 
 # ---- period
@@ -532,11 +565,11 @@ def _iso(y: int, mo: int, d: int) -> str | None:
 
 def _date_pattern() -> str:
     months = "|".join(sorted(load_cues()["months"], key=len, reverse=True))
-    return (r"(?:\d{1,2}\s+(?:" + months + r")\.?\s+\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})")
+    return r"(?:\d{1,2}\s+(?:" + months + r")\.?\s+\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
 
 
 def infer_dates(text: str, fields: dict[str, str]) -> dict[str, tuple[str, FieldSource]]:
-    """Dates by kind: CVDR fields first, then a date right after a cue ("vastgesteld in de vergadering van")."""
+    """Dates by kind: CVDR fields first, then a date shortly after a cue ("vastgesteld in de vergadering")."""
     out: dict[str, tuple[str, FieldSource]] = {}
     for label, kind in (("Datum inwerkingtreding", "in_force"), ("Datum ondertekening", "signed")):
         iso = parse_dutch_date(fields.get(label, ""))
@@ -553,7 +586,9 @@ def infer_dates(text: str, fields: dict[str, str]) -> dict[str, tuple[str, Field
             if iso:
                 out[kind] = (iso, FieldSource("text:header-datum", 0.85))
             continue
-        m = re.search(r"\b(?:" + cue["pattern"] + r")\s*:?\s*(" + date_rx + r")", text, re.I)
+        m = re.search(
+            r"\b(?:" + cue["pattern"] + r")" + load_cues()["date_cue_gap"] + r"(" + date_rx + r")", text, re.I
+        )
         if m:
             iso = parse_dutch_date(m.group(1))
             if iso:

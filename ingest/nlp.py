@@ -35,6 +35,9 @@ def get_nlp() -> Language:
     from spacy.language import Language
 
     nlp = spacy.blank("nl")
+    # split "media/Burgernet" and "drugs/wapens" so each word can match on its own
+    infixes = [*nlp.Defaults.infixes, r"(?<=[^\W\d_])/(?=[^\W\d_])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
     try:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

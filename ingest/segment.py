@@ -135,13 +135,20 @@ def _plain_heading(line: Line, nxt: Line | None, prev: Line | None) -> bool:
         return False
     if sum(c.isalpha() for c in text) < 3:
         return False
-    if prev is not None and prev.kind == "heading" and block_kind(prev.text) and not (nxt and nxt.kind == "bullet"):
+    if (
+        prev is not None
+        and prev.kind == "heading"
+        and block_kind(prev.text)
+        and not (nxt and nxt.kind == "bullet")
+    ):
         return False  # the first line under "Ambitie" is its content, not a heading
     if text.endswith((".", ",", ";", ":", "!", "?", ")")) or sum(c.isdigit() for c in text) > 4:
         return False
     if ": " in text:
         return False  # captions such as "Bron: Politie"
-    after_sentence = prev is not None and prev.text.rstrip().endswith((".", "!", "?")) and _word_count(text) <= 5
+    after_sentence = (
+        prev is not None and prev.text.rstrip().endswith((".", "!", "?")) and _word_count(text) <= 5
+    )
     if not (line.blank_before or prev is None or prev.kind == "heading" or after_sentence):
         return False
     return _is_body(nxt) or (nxt is not None and block_kind(nxt.text) is not None)
@@ -175,7 +182,9 @@ def segment(clean_text: CleanText) -> Segmentation:
             anchor, seen_numbered = level, True
             block = block_kind(title)
         elif kind:
-            level = anchor + 1
+            # a block heading belongs to the nearest topical (non-block) heading above it
+            topical = [lv for lv, idx in stack if seg.blocks[idx] is None]
+            level = max(anchor, topical[-1] if topical else 0) + 1
             block = kind
         elif (
             line.kind == "text"
@@ -190,12 +199,10 @@ def segment(clean_text: CleanText) -> Segmentation:
         elif _plain_heading(line, nxt, prev):
             parent_block = seg.block_of(current)
             if parent_block and nxt is not None and nxt.kind == "bullet" and stack:
-                level = stack[-1][0] + 1 if seg.blocks[current] == parent_block else anchor + 1
+                # a group heading in a block ("Versterken informatiepositie") nests under the block heading
                 block = parent_block
-                # a group heading inside a block nests under the block heading
-                block_level = next((lv for lv, idx in reversed(stack) if seg.blocks[idx] == parent_block), None)
-                if block_level is not None:
-                    level = block_level + 1
+                heads = [lv for lv, idx in stack if block_kind(seg.sections[idx].title) == parent_block]
+                level = heads[-1] + 1 if heads else anchor + 1
             else:
                 level = anchor + 1
         if level is None:
@@ -207,7 +214,9 @@ def segment(clean_text: CleanText) -> Segmentation:
         parent_path = seg.sections[stack[-1][1]].path if stack else ()
         title = " ".join(title.split())
         start, end = clean_text.source_span(line.start, line.end)
-        seg.sections.append(Section(title=title, level=level, path=(*parent_path, title), start=start, end=end))
+        seg.sections.append(
+            Section(title=title, level=level, path=(*parent_path, title), start=start, end=end)
+        )
         seg.blocks.append(block)
         current = len(seg.sections) - 1
         stack.append((level, current))

@@ -47,6 +47,7 @@ _CLASS_TYPE = {
 }
 # When a label names concepts of several types and no type is asked for, prefer in this order.
 _TYPE_PREFERENCE = {t: i for i, t in enumerate(TYPES)}
+_LEGAL_BASIS = URIRef(DEF + "legalBasis")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _parse(files: tuple[Path, ...]) -> dict[str, Concept]:
             hidden_labels=tuple(sorted(str(o) for o in g.objects(subject, SKOS.hiddenLabel))),
             is_field="SafetyField" in types,
             document_class=str(doc_class) if doc_class is not None else None,
-            legal_basis=tuple(sorted(concept_id(str(o)) for o in g.objects(subject, URIRef(DEF + "legalBasis")))),
+            legal_basis=tuple(sorted(concept_id(str(o)) for o in g.objects(subject, _LEGAL_BASIS))),
         )
     return by_id
 

@@ -112,7 +112,7 @@ def embed_passages_with_stats(texts: Sequence[str], model: str | None = None, *,
     if todo:
         log.info("embedding %d new passages (%d cached) with %s", len(todo), len(set(hashes)) - len(todo), name)
         _embed_missing(st, todo, by_hash, known, store, key, progress and len(todo) >= PROGRESS_MIN)
-    dim = st.get_sentence_embedding_dimension()
+    dim = (getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)()
     out = np.zeros((len(texts), dim), dtype=np.float32)
     for i, h in enumerate(hashes):
         out[i] = known[h]

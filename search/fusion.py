@@ -28,10 +28,12 @@ def _env_float(name: str, default: float) -> float:
 class FusionSettings:
     """Tunable weights (environment overrides: BELEIDSGRAAF_RRF_K, _W_DENSE, _W_BM25, _CONCEPT_BOOST)."""
 
-    k: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_RRF_K", 10.0))
+    k: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_RRF_K", 5.0))
     w_dense: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_W_DENSE", 1.0))
     w_bm25: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_W_BM25", 1.0))
     concept_boost: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_CONCEPT_BOOST", 0.5))
+    # added to passages of a municipality the query names by name ("... noemt Haaksbergen")
+    municipality_boost: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_MUNICIPALITY_BOOST", 0.5))
     depth: int = 200  # ranks considered per list
     # weight of a concept match by how the passage carries it
     status_weights: dict[str, float] = field(default_factory=lambda: {
@@ -84,20 +86,44 @@ def concept_match(passage: dict, groups: Sequence[frozenset[str]], settings: Fus
     return total / len(groups)
 
 
-def fuse(dense: dict[int, int], lexical: dict[int, int], passages: Sequence[dict],
-         groups: Sequence[frozenset[str]], settings: FusionSettings,
-         candidates: Iterable[int] = ()) -> dict[int, float]:
-    """Fused score per passage row: scaled RRF of both lists plus the concept boost.
+def concept_weights(passages: Sequence[dict], settings: FusionSettings) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per concept id: (rows, weight) of every passage carrying it, weighted as in ``concept_match``."""
+    best: dict[str, dict[int, float]] = {}
+    for row, p in enumerate(passages):
+        ids = {f.get("id") for f in p.get("concepts") or []} | set(p.get("themes") or [])
+        for cid in ids:
+            if cid:
+                best.setdefault(cid, {})[row] = concept_match(p, [frozenset({cid})], settings)
+    return {cid: (np.fromiter(d.keys(), np.int64, len(d)), np.fromiter(d.values(), np.float32, len(d)))
+            for cid, d in best.items()}
 
-    ``candidates`` are extra rows (e.g. passages carrying a query concept) scored even if neither list
-    ranked them, so a passage found only through the graph can still surface.
+
+def group_vector(group: Iterable[str], weights: dict[str, tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
+    """Per passage: the best weight with which it carries any concept of the group."""
+    out = np.zeros(n, dtype=np.float32)
+    for cid in group:
+        if cid in weights:
+            rows, w = weights[cid]
+            np.maximum.at(out, rows, w)
+    return out
+
+
+def rrf_vector(rank_lists: Sequence[tuple[dict[int, int], float]], k: float, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=np.float32)
+    for row, score in rrf(rank_lists, k).items():
+        out[row] = score
+    return out
+
+
+def fuse(dense: dict[int, int], lexical: dict[int, int], group_vectors: Sequence[np.ndarray], n: int,
+         settings: FusionSettings) -> np.ndarray:
+    """Fused score per passage row: scaled RRF of both rank lists plus the concept boost.
+
+    The boost also lifts passages neither list ranked, so a passage found only through the graph (it
+    carries the query's concept) can still surface.
     """
-    lists = [(dense, settings.w_dense), (lexical, settings.w_bm25)]
-    lists = [(r, w) for r, w in lists if w > 0 and r]
-    scores = rrf(lists, settings.k) if lists else {}
-    if groups and settings.concept_boost:
-        for row in set(scores) | set(candidates):
-            match = concept_match(passages[row], groups, settings)
-            if match:
-                scores[row] = scores.get(row, 0.0) + settings.concept_boost * match
+    lists = [(r, w) for r, w in ((dense, settings.w_dense), (lexical, settings.w_bm25)) if w > 0 and r]
+    scores = rrf_vector(lists, settings.k, n) if lists else np.zeros(n, dtype=np.float32)
+    if group_vectors and settings.concept_boost:
+        scores += settings.concept_boost * (np.sum(group_vectors, axis=0) / len(group_vectors))
     return scores

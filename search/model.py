@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 log = logging.getLogger(__name__)
+for _noisy in ("sentence_transformers", "transformers"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 DEFAULT_MODEL = "multilingual-e5-small"
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}

@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import faiss
-import numpy as np
+import logging
+
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # it logs every CPU-feature probe at INFO
+
+import faiss  # noqa: E402
+import numpy as np  # noqa: E402
 
 EXACT_MAX = int(os.environ.get("BELEIDSGRAAF_EXACT_MAX", "50000"))
 HNSW_M = 32

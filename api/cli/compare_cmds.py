@@ -1,7 +1,255 @@
-"""Commands of this capability; each one calls a function shared with the HTTP API."""
+"""Comparison commands: ``compare`` (two documents or a municipality's successive plans), ``matrix``,
+``timeline`` and ``unique``. Each calls the search.compare function the HTTP API calls; ``--json``
+prints that function's result unchanged, otherwise a short Dutch summary with evidence.
+"""
 
 from __future__ import annotations
 
-import click  # noqa: F401
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
 
-COMMANDS: list = []
+import click
+
+from graph.errors import GraphError
+
+CATEGORY_LABELS = {
+    "priority_themes": "Prioritaire thema's",
+    "themes": "Thema's",
+    "instruments": "Instrumenten",
+    "partners": "Partners",
+    "goals": "Doelen",
+    "targets": "Streefcijfers",
+}
+STATE_LABELS = {"added": ("+", "nieuw"), "removed": ("-", "vervallen"), "kept": ("=", "behouden")}
+EVIDENCE_CHARS = 110
+
+
+def _run(ctx: click.Context, work: Callable[[Any], Any]) -> Any:
+    """Open the store read-only, run ``work(store)``; user errors → message on stderr, exit 2."""
+    from graph.store import GraphStore
+
+    try:
+        store = GraphStore.open(ctx.obj["home"], read_only=True)
+        try:
+            return work(store)
+        finally:
+            store.close()
+    except GraphError as exc:
+        click.echo(f"fout: {exc}", err=True)
+        ctx.exit(2)
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _short(text: str | None, limit: int = EVIDENCE_CHARS) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote(evidence: list[dict]) -> str:
+    if not evidence:
+        return ""
+    ev = evidence[0]
+    more = f" (+{len(evidence) - 1})" if len(evidence) > 1 else ""
+    where = ev.get("section") or ev.get("passage") or ""
+    return f"  “{_short(ev.get('text'))}”{more}" + (f"  [{_short(where, 50)}]" if where else "")
+
+
+def _doc_line(doc: dict) -> str:
+    period = f" ({doc['period']})" if doc.get("period") else ""
+    return f"{doc.get('title') or doc['file']}{period} — {doc['file']}"
+
+
+def format_comparison(result: dict) -> str:
+    """A readable Dutch summary of a compare_documents result."""
+    lines = [f"A: {_doc_line(result['a'])}", f"B: {_doc_line(result['b'])}", ""]
+    for category, title in CATEGORY_LABELS.items():
+        block = result[category]
+        counts = ", ".join(f"{len(block[s])} {STATE_LABELS[s][1]}" for s in ("added", "removed", "kept"))
+        lines.append(f"{title}: {counts}")
+        for state in ("added", "removed", "kept"):
+            sign, word = STATE_LABELS[state]
+            for item in block[state]:
+                label = _short(item["label"], 90)
+                extra = ""
+                if category == "instruments" and item.get("status_changed"):
+                    extra = f"  (status {item['status_a']} → {item['status_b']})"
+                elif category == "instruments":
+                    extra = f"  ({item.get('status_b') or item.get('status_a') or '?'})"
+                if category == "goals" and state == "kept" and item.get("match") == "meaning":
+                    was = _short(item["text_a"], 70)
+                    extra = f"  (zelfde doel, andere woorden: {item['similarity']:.2f}; was “{was}”)"
+                if category == "targets" and item.get("changed"):
+                    changes = "; ".join(f"{k}: {v['from']} → {v['to']}" for k, v in item["changed"].items())
+                    extra = f"  ({changes})"
+                evidence = item["evidence_b"] if state != "removed" else item["evidence_a"]
+                lines.append(f"  {sign} {word:<9} {label}{extra}")
+                quote = _quote(evidence)
+                if quote:
+                    lines.append(f"    {quote.strip()}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@click.command("compare")
+@click.argument("a", required=False)
+@click.argument("b", required=False)
+@click.option("--municipality", "-m", help="Vergelijk de opeenvolgende beleidsperioden van een gemeente.")
+@click.option(
+    "--threshold", type=float, default=None, help="Cosinusdrempel voor doelen met dezelfde betekenis."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
+@click.pass_context
+def compare_cmd(
+    ctx: click.Context,
+    a: str | None,
+    b: str | None,
+    municipality: str | None,
+    threshold: float | None,
+    as_json: bool,
+) -> None:
+    """Vergelijk twee documenten (A → B, op bestandsnaam of doc_id) of de beleidsperioden van een gemeente."""
+    from search import compare
+
+    goal_threshold = threshold if threshold is not None else compare.DEFAULT_GOAL_THRESHOLD
+    if municipality and (a or b):
+        raise click.UsageError("geef twee documenten óf --municipality, niet beide")
+    if not municipality and not (a and b):
+        raise click.UsageError("geef twee documenten (A B) of --municipality")
+    if municipality:
+
+        def work(store):
+            info, _ = compare.municipality_documents(store, municipality)
+            return {
+                "municipality": info,
+                "comparisons": compare.compare_municipality(
+                    store, municipality, goal_threshold=goal_threshold
+                ),
+            }
+
+        result = _run(ctx, work)
+        if as_json:
+            _dump(result)
+            return
+        if not result["comparisons"]:
+            click.echo(
+                f"{result['municipality']['name']}: minder dan twee documenten met een beleidsperiode."
+            )
+        for comparison in result["comparisons"]:
+            click.echo(format_comparison(comparison))
+        return
+    result = _run(ctx, lambda store: compare.compare_documents(store, a, b, goal_threshold=goal_threshold))
+    if as_json:
+        _dump(result)
+    else:
+        click.echo(format_comparison(result), nl=False)
+
+
+@click.command("matrix")
+@click.option("--kind", type=click.Choice(["instrument", "partner"]), default="instrument", show_default=True)
+@click.option("--theme", help="Alleen voor dit thema (id of label), bv. ondermijning.")
+@click.option("--period", type=int, help="Alleen documenten waarvan de periode dit jaar bevat.")
+@click.option("--used-only", is_flag=True, help="Alleen instrumenten die worden toegepast of voorgenomen.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV op stdout.")
+@click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
+@click.pass_context
+def matrix_cmd(
+    ctx: click.Context,
+    kind: str,
+    theme: str | None,
+    period: int | None,
+    used_only: bool,
+    as_csv: bool,
+    as_json: bool,
+) -> None:
+    """Gemeente × instrument (of partner): wie noemt of gebruikt wat, met bewijs."""
+    from search import compare
+
+    result = _run(ctx, lambda store: compare.matrix(store, kind, theme, period, used_only=used_only))
+    if as_json:
+        _dump(result)
+    elif as_csv:
+        sys.stdout.write(compare.matrix_csv(result))
+    else:
+        click.echo(format_matrix(result), nl=False)
+
+
+def format_matrix(m: dict) -> str:
+    """Per municipality the concepts it has (document count and status)."""
+    title = f"Matrix {m['kind']}"
+    if m.get("theme"):
+        title += f" — thema {m['theme']['label']}"
+    if m.get("period"):
+        title += f" — {m['period']}"
+    lines = [title, ""]
+    labels = {c["id"]: c["label"] for c in m["columns"]}
+    for row in m["rows"]:
+        cells = m["cells"].get(row["id"], {})
+        lines.append(f"{row['label']} ({len(cells)}):")
+        for cid in (c["id"] for c in m["columns"] if c["id"] in cells):
+            cell = cells[cid]
+            status = f", {cell['status']}" if cell.get("status") else ""
+            lines.append(f"  {labels[cid]} — {cell['count']} doc.{status}{_quote(cell['evidence'])}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@click.command("timeline")
+@click.option("--municipality", "-m", required=True, help="Gemeente (naam of CBS-code).")
+@click.option("--concept", "-c", help="Eén begrip (id of label); ook nauwere begrippen tellen mee.")
+@click.option("--kind", type=click.Choice(["theme", "instrument", "partner"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
+@click.pass_context
+def timeline_cmd(
+    ctx: click.Context, municipality: str, concept: str | None, kind: str | None, as_json: bool
+) -> None:
+    """Per begrip: in welke documenten en perioden van een gemeente het voorkomt."""
+    from search import compare
+
+    result = _run(ctx, lambda store: compare.timeline(store, municipality, concept, kind=kind))
+    if as_json:
+        _dump(result)
+        return
+    docs = result["documents"]
+    click.echo(f"{result['municipality']['name']}: {len(docs)} documenten")
+    for doc in docs:
+        click.echo(f"  {doc['period'] or doc['date'] or '—':<10} {doc['file']}")
+    click.echo("")
+    for entry in result["concepts"]:
+        stamps = []
+        for app in entry["appearances"]:
+            mark = app["period"] or app["date"] or app["file"]
+            if app.get("status"):
+                mark += f" ({app['status']})"
+            elif app.get("priority"):
+                mark += " (prioriteit)"
+            stamps.append(mark)
+        click.echo(f"{entry['kind']:<10} {entry['label']}: {', '.join(stamps)}")
+
+
+@click.command("unique")
+@click.option("--municipality", "-m", required=True, help="Gemeente (naam of CBS-code).")
+@click.option(
+    "--kind", type=click.Choice(["theme", "instrument", "partner"]), default="instrument", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
+@click.pass_context
+def unique_cmd(ctx: click.Context, municipality: str, kind: str, as_json: bool) -> None:
+    """Begrippen die alleen deze gemeente noemt (de andere gemeenten in de graaf niet)."""
+    from search import compare
+
+    result = _run(ctx, lambda store: compare.unique_concepts(store, municipality, kind))
+    if as_json:
+        _dump(result)
+        return
+    others = ", ".join(result["compared_with"]) or "geen andere gemeenten"
+    click.echo(f"{result['municipality']['name']} — alleen hier ({kind}), vergeleken met {others}:")
+    for item in result["concepts"]:
+        click.echo(f"  {item['label']} ({item['id']}){_quote(item['evidence'])}")
+
+
+COMMANDS: list = [compare_cmd, matrix_cmd, timeline_cmd, unique_cmd]

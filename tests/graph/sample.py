@@ -11,8 +11,8 @@ from ingest.model import (
     Evidence,
     Figure,
     Goal,
-    IngestedDocument,
     Indicator,
+    IngestedDocument,
     InstrumentUse,
     Mention,
     Municipality,
@@ -86,7 +86,9 @@ def sample_document(doc_id: str = DOC_ID, extra_paragraph: str | None = None) ->
             _mention(text, p1, "instrument:damocles_13b", "instrument", "artikel 13b Opiumwet", "toegepast"),
             _mention(text, p1, "law:opiumwet", "law", "Opiumwet"),
             _mention(text, p2, "partner:politie", "partner", "politie"),
-            _mention(text, p2, "instrument:preventie_met_gezag", "instrument", "Preventie met gezag", "volgen"),
+            _mention(
+                text, p2, "instrument:preventie_met_gezag", "instrument", "Preventie met gezag", "volgen"
+            ),
         ],
         themes=[ThemeFact("theme:ondermijning", priority=True, rank=1, evidence=[ev13b])],
         instruments=[
@@ -97,8 +99,16 @@ def sample_document(doc_id: str = DOC_ID, extra_paragraph: str | None = None) ->
         goals=[Goal(f"{doc_id}/goal/1", ev_goal.quote, "streefcijfer", "theme:veiligheidsbeleving", ev_goal)],
         targets=[
             Target(
-                f"{doc_id}/target/1", "aandeel inwoners dat zich onveilig voelt", 10.0, "%", ev_goal,
-                comparator="<=", year=2028, baseline_value=14.0, baseline_year=2023, goal_id=f"{doc_id}/goal/1",
+                f"{doc_id}/target/1",
+                "aandeel inwoners dat zich onveilig voelt",
+                10.0,
+                "%",
+                ev_goal,
+                comparator="<=",
+                year=2028,
+                baseline_value=14.0,
+                baseline_year=2023,
+                goal_id=f"{doc_id}/goal/1",
             )
         ],
         indicators=[Indicator(f"{doc_id}/indicator/1", "onveiligheidsgevoel", ev_goal, "veiligheidsmonitor")],

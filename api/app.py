@@ -1,0 +1,166 @@
+"""The FastAPI application: JSON API (/api), SPARQL 1.1 endpoint (/sparql) and the Dutch web UI.
+
+Every route calls the same graph/ and search/ functions the CLI calls and returns their dicts
+unchanged (JSON) or renders them (HTML), so there is no second implementation of any answer.
+The graph store is opened read-only (no lock: an ingest can run beside the server); the handle is
+reopened when the store's generation marker shows another process has written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.sparql import SparqlSettings, create_sparql_router
+from graph.store import GraphStore, resolve_home
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Server settings; the SPARQL limits can also come from BELEIDSGRAAF_SPARQL_* variables."""
+
+    home: Path
+    sparql_timeout: float = 30.0
+    sparql_row_limit: int = 10_000
+    update_token: str | None = None
+
+
+class StoreHolder:
+    """One shared read-only GraphStore handle, reopened when another process has written."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self._lock = threading.Lock()
+        self._store: GraphStore | None = None
+
+    def get(self) -> GraphStore:
+        with self._lock:
+            if self._store is None or self._store.is_stale():
+                # the old handle is dropped, not closed: queries still running on it keep it alive
+                self._store = GraphStore.open(self.home, read_only=True)
+            return self._store
+
+    @contextmanager
+    def dataset(self) -> Iterator:
+        """The raw pyoxigraph store, for the SPARQL endpoint."""
+        yield self.get().store
+
+    def run_update(self, update: str) -> None:
+        """Apply a SPARQL update through a short-lived writable handle (only with an update token)."""
+        with GraphStore.open(self.home, read_only=False) as store:
+            runner = getattr(store, "update", None)
+            if callable(runner):
+                runner(update)
+            else:
+                store.store.update(update)
+                store._bump()
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return float(value) if value else default
+    except ValueError:
+        log.warning("ignoring %s=%r: not a number", name, value)
+        return default
+
+
+def settings_from_env(
+    home: Path | None, sparql_timeout: float | None, sparql_row_limit: int | None, update_token: str | None
+) -> Settings:
+    """Explicit arguments win over environment variables, which win over the defaults."""
+    return Settings(
+        home=resolve_home(home),
+        sparql_timeout=sparql_timeout
+        if sparql_timeout is not None
+        else _env_float("BELEIDSGRAAF_SPARQL_TIMEOUT", 30.0),
+        sparql_row_limit=sparql_row_limit
+        if sparql_row_limit is not None
+        else int(_env_float("BELEIDSGRAAF_SPARQL_ROW_LIMIT", 10_000)),
+        update_token=update_token or os.environ.get("BELEIDSGRAAF_UPDATE_TOKEN") or None,
+    )
+
+
+NAV = [("/", "Zoeken"), ("/gemeenten", "Gemeenten"), ("/documenten", "Documenten")]
+NAV_END = [("/sparql-editor", "SPARQL"), ("/over", "Over")]
+
+
+def _routers() -> list[APIRouter]:
+    """The feature routers, in order; a new capability adds its module here."""
+    from api import pages, routes_graph, routes_search
+
+    routers = [routes_search.router, routes_graph.router]
+    try:
+        from api import routes_compare  # added by the comparison feature
+    except ImportError:
+        routes_compare = None
+    if routes_compare is not None:
+        routers.append(routes_compare.router)
+    routers.append(pages.router)
+    return routers
+
+
+def create_app(
+    home: Path | None = None,
+    *,
+    sparql_timeout: float | None = None,
+    sparql_row_limit: int | None = None,
+    update_token: str | None = None,
+) -> FastAPI:
+    """The application over the data folder ``home`` (default $BELEIDSGRAAF_HOME or ./.beleidsgraaf)."""
+    from graph.namespaces import PREFIXES
+
+    settings = settings_from_env(home, sparql_timeout, sparql_row_limit, update_token)
+    app = FastAPI(
+        title="beleidsgraaf",
+        summary="Knowledge graph and semantic search over Dutch municipal safety policy",
+        description=(
+            "JSON API under `/api`, a SPARQL 1.1 endpoint at `/sparql` (read-only, "
+            f"{settings.sparql_timeout:g} s time limit, results capped at {settings.sparql_row_limit} rows "
+            "with `X-Result-Truncated: true`), Dutch web pages at `/`. Errors are JSON "
+            '`{"error": {"code": ..., "message": ...}}`.'
+        ),
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.stores = StoreHolder(settings.home)
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["X-Result-Truncated", "X-Result-Limit"],
+    )
+    sparql_settings = SparqlSettings(
+        timeout=settings.sparql_timeout,
+        row_limit=settings.sparql_row_limit,
+        update_token=settings.update_token,
+        prefixes=dict(PREFIXES),
+    )
+    app.include_router(
+        create_sparql_router(app.state.stores.dataset, sparql_settings, app.state.stores.run_update)
+    )
+    routers = _routers()
+    for router in routers:
+        app.include_router(router)
+    paths = {getattr(route, "path", None) for router in routers for route in router.routes}
+    optional = (("/vergelijken", "Vergelijken"), ("/matrix", "Matrix"))
+    extra = [(href, label) for href, label in optional if href in paths]
+    app.state.nav = NAV + extra + NAV_END
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,245 @@
+"""Comparison routes: JSON (/api/compare, /api/matrix, /api/timeline, /api/unique) and the Dutch pages
+/vergelijken and /matrix. Every route returns or renders the dict of the search.compare function the CLI
+prints, so the page, the JSON and the command line always agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.errors import ApiError
+from graph.errors import GraphError, NotFound
+from search import compare
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+
+# Used only while the shared base template (api/templates/base.html) does not exist.
+_FALLBACK_BASE = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}beleidsgraaf{% endblock %}</title>
+<link rel="stylesheet" href="/static/compare.css">{% block head %}{% endblock %}</head>
+<body><nav><a href="/">beleidsgraaf</a> · <a href="/vergelijken">Vergelijken</a> ·
+<a href="/matrix">Matrix</a></nav>
+<main>{% block content %}{% endblock %}</main></body></html>"""
+
+STATE_LABELS = {"added": "nieuw", "removed": "vervallen", "kept": "behouden"}
+CATEGORY_LABELS = {
+    "priority_themes": "Prioritaire thema's",
+    "themes": "Thema's",
+    "instruments": "Instrumenten",
+    "partners": "Partners",
+    "goals": "Doelen",
+    "targets": "Streefcijfers",
+}
+KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners"}
+
+router = APIRouter()
+
+
+def _store(request: Request):
+    """The app's shared read-only store handle (or a fresh one for an app without a holder)."""
+    holder = getattr(request.app.state, "stores", None)
+    if holder is not None:
+        return holder.get()
+    from graph.store import GraphStore
+
+    return GraphStore.open(request.app.state.settings.home, read_only=True)
+
+
+def _call(work: Callable[[], Any]) -> Any:
+    """Domain errors → the API's JSON error shape (404 unknown, 422 bad parameter)."""
+    try:
+        return work()
+    except NotFound as exc:
+        raise ApiError(404, "not_found", str(exc)) from exc
+    except compare.InvalidRequest as exc:
+        raise ApiError(422, "bad_parameter", str(exc)) from exc
+    except GraphError as exc:
+        raise ApiError(400, "bad_query", str(exc)) from exc
+
+
+def _comparison(
+    store, a: str | None, b: str | None, municipality: str | None, threshold: float | None
+) -> dict:
+    goal_threshold = threshold if threshold is not None else compare.DEFAULT_GOAL_THRESHOLD
+    if municipality and (a or b):
+        raise compare.InvalidRequest("geef twee documenten (a, b) óf een gemeente, niet beide")
+    if municipality:
+        info, _ = compare.municipality_documents(store, municipality)
+        comparisons = compare.compare_municipality(store, municipality, goal_threshold=goal_threshold)
+        return {"municipality": info, "comparisons": comparisons}
+    if not (a and b):
+        raise compare.InvalidRequest("geef twee documenten (a en b) of een gemeente (municipality)")
+    return compare.compare_documents(store, a, b, goal_threshold=goal_threshold)
+
+
+# ------------------------------------------------------------------------------------------------ JSON
+
+
+@router.get("/api/compare", tags=["vergelijken"])
+def api_compare(
+    request: Request,
+    a: str | None = Query(None, description="Eerste document (bestandsnaam of doc_id)"),
+    b: str | None = Query(None, description="Tweede document (bestandsnaam of doc_id)"),
+    municipality: str | None = Query(None, description="Gemeente: vergelijk opeenvolgende perioden"),
+    threshold: float | None = Query(None, ge=0.0, le=1.0, description="Cosinusdrempel voor doelen"),
+) -> dict:
+    """What changed between two documents, or between a municipality's successive policy periods."""
+    return _call(lambda: _comparison(_store(request), a, b, municipality, threshold))
+
+
+@router.get("/api/matrix", tags=["vergelijken"], response_model=None)
+def api_matrix(
+    request: Request,
+    kind: str = Query("instrument", description="instrument | partner"),
+    theme: str | None = Query(None, description="Thema (id of label)"),
+    period: str | None = Query(None, description="Jaar binnen de beleidsperiode"),
+    used_only: bool = Query(False, description="Alleen toegepaste of voorgenomen instrumenten"),
+    format: str = Query("json", pattern="^(json|csv)$"),
+) -> Response | dict:
+    """Municipality × concept matrix with documents and evidence per cell; ``format=csv`` for a download."""
+    result = _call(
+        lambda: compare.matrix(_store(request), kind, theme or None, period or None, used_only=used_only)
+    )
+    if format == "csv":
+        name = f"matrix_{result['kind']}"
+        if result.get("theme"):
+            name += "_" + result["theme"]["id"].partition(":")[2]
+        if result.get("period"):
+            name += f"_{result['period']}"
+        return Response(
+            compare.matrix_csv(result),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return result
+
+
+@router.get("/api/timeline", tags=["vergelijken"])
+def api_timeline(
+    request: Request,
+    municipality: str = Query(..., description="Gemeente (naam of CBS-code)"),
+    concept: str | None = Query(None, description="Eén begrip (id of label)"),
+    kind: str | None = Query(None, description="theme | instrument | partner"),
+) -> dict:
+    """Per concept, the periods and documents of one municipality in which it appears."""
+    return _call(lambda: compare.timeline(_store(request), municipality, concept or None, kind=kind or None))
+
+
+@router.get("/api/unique", tags=["vergelijken"])
+def api_unique(
+    request: Request,
+    municipality: str = Query(..., description="Gemeente (naam of CBS-code)"),
+    kind: str = Query("instrument", description="theme | instrument | partner"),
+) -> dict:
+    """Concepts this municipality's documents name and no other municipality's documents do."""
+    return _call(lambda: compare.unique_concepts(_store(request), municipality, kind))
+
+
+# ------------------------------------------------------------------------------------------------ HTML
+
+
+def _base_template() -> Any:
+    if (Path(TEMPLATES.env.loader.searchpath[0]) / "base.html").exists():
+        return "base.html"
+    return TEMPLATES.env.from_string(_FALLBACK_BASE)
+
+
+def _render(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
+    context = {
+        "base_template": _base_template(),
+        "active": request.url.path,
+        "state_labels": STATE_LABELS,
+        "category_labels": CATEGORY_LABELS,
+        "kind_labels": KIND_LABELS,
+        **context,
+    }
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+
+
+def _page_error(exc: Exception) -> tuple[str, int]:
+    if isinstance(exc, NotFound):
+        return str(exc), 404
+    return str(exc), 422
+
+
+@router.get("/vergelijken", response_class=HTMLResponse, include_in_schema=False)
+def page_compare(
+    request: Request,
+    a: str | None = None,
+    b: str | None = None,
+    municipality: str | None = None,
+) -> HTMLResponse:
+    """Choose two documents or a municipality; shows nieuw / vervallen / behouden with evidence."""
+    store = _store(request)
+    docs = compare.list_documents(store)
+    municipalities = sorted({d.municipality_name for d in docs if d.municipality_name})
+    context: dict[str, Any] = {
+        "documents": [d.as_json() for d in docs],
+        "municipalities": municipalities,
+        "a": a or "",
+        "b": b or "",
+        "municipality": municipality or "",
+        "comparisons": [],
+        "error": None,
+    }
+    status = 200
+    if a or b or municipality:
+        try:
+            result = _comparison(store, a or None, b or None, municipality or None, None)
+            context["comparisons"] = result["comparisons"] if municipality else [result]
+            if municipality and not result["comparisons"]:
+                context["error"] = (
+                    f"{result['municipality']['name']}: minder dan twee documenten met een periode."
+                )
+        except GraphError as exc:
+            context["error"], status = _page_error(exc)
+    return _render(request, "compare.html", context, status)
+
+
+@router.get("/matrix", response_class=HTMLResponse, include_in_schema=False)
+def page_matrix(
+    request: Request,
+    kind: str = "instrument",
+    theme: str | None = None,
+    period: str | None = None,
+    used_only: bool = False,
+) -> HTMLResponse:
+    """Heatmap of the matrix; evidence on hover and click; filters and a CSV download link."""
+    store = _store(request)
+    pref, _ = compare.concept_labels(store)
+    themes = sorted(
+        ((cid, label) for cid, label in pref.items() if cid.startswith("theme:")),
+        key=lambda t: t[1].casefold(),
+    )
+    context: dict[str, Any] = {
+        "kind": kind,
+        "theme": theme or "",
+        "period": period or "",
+        "used_only": used_only,
+        "themes": themes,
+        "matrix": None,
+        "error": None,
+        "max_count": 1,
+    }
+    status = 200
+    try:
+        result = compare.matrix(store, kind, theme or None, period or None, used_only=used_only)
+        context["matrix"] = result
+        counts = [c["count"] for row in result["cells"].values() for c in row.values()]
+        context["max_count"] = max(counts, default=1)
+        query = request.url.query
+        context["csv_url"] = "/api/matrix?" + (query + "&" if query else "") + "format=csv"
+    except GraphError as exc:
+        context["error"], status = _page_error(exc)
+    return _render(request, "matrix.html", context, status)

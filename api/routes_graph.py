@@ -1,0 +1,104 @@
+"""JSON routes over the knowledge graph: which, municipalities, documents, concepts, stats.
+
+Each route returns the dict of the graph.queries function the CLI prints, unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.errors import ApiError
+from graph import queries
+from graph.store import GraphStore
+
+router = APIRouter(prefix="/api", tags=["graph"])
+
+Label = Annotated[str | None, Query(max_length=200, description="Dutch or English label, or a concept id")]
+CONCEPT_TYPES = ("theme", "instrument", "partner", "law", "doctype", "status", "category")
+
+
+def store_of(request: Request) -> GraphStore:
+    """The server's shared read-only store handle."""
+    return request.app.state.stores.get()
+
+
+@router.get("/which", summary="Municipalities whose documents match an instrument, theme and/or partner")
+def which(request: Request, instrument: Label = None, theme: Label = None, partner: Label = None) -> dict:
+    if not any((instrument, theme, partner)):
+        raise ApiError(422, "bad_parameter", "give at least one of instrument, theme, partner")
+    return queries.which(store_of(request), instrument=instrument, theme=theme, partner=partner)
+
+
+@router.get("/municipalities", summary="Municipalities with at least one stored document")
+def municipalities(request: Request) -> list[dict]:
+    return queries.municipalities(store_of(request))
+
+
+@router.get("/municipalities/{name_or_code}", summary="One municipality: documents and concepts per period")
+def municipality(request: Request, name_or_code: str) -> dict:
+    return queries.municipality(store_of(request), name_or_code)
+
+
+@router.get("/documents", summary="Metadata of every stored document")
+def documents(request: Request) -> list[dict]:
+    return queries.documents(store_of(request))
+
+
+@router.get("/documents/{doc_id}", summary="One document: metadata, facts with evidence, passages")
+def document(request: Request, doc_id: str) -> dict:
+    return queries.document(store_of(request), doc_id)
+
+
+@router.get("/documents/{doc_id}/facts", summary="The facts extracted from one document, with evidence")
+def document_facts(request: Request, doc_id: str) -> dict:
+    return queries.facts(store_of(request), doc_id)
+
+
+@router.get("/stats", summary="How much is in the store")
+def stats(request: Request) -> dict:
+    return queries.stats(store_of(request))
+
+
+def concepts_payload(type: str | None = None) -> dict[str, Any]:
+    """The concept taxonomies (labels, hierarchy) as JSON; shared by /api/concepts and the facets."""
+    from ontology.vocabulary import load_concepts
+
+    if type is not None and type not in CONCEPT_TYPES:
+        raise ApiError(
+            422, "bad_parameter", f"unknown concept type {type!r}; use one of {', '.join(CONCEPT_TYPES)}"
+        )
+    concepts = load_concepts()
+    narrower: dict[str, list[str]] = {}
+    for concept in concepts.values():
+        for parent in concept.broader:
+            narrower.setdefault(parent, []).append(concept.id)
+    chosen = sorted((c for c in concepts.values() if type is None or c.type == type), key=lambda c: c.id)
+    return {
+        "type": type,
+        "count": len(chosen),
+        "concepts": [
+            {
+                "id": c.id,
+                "iri": c.iri,
+                "type": c.type,
+                "label": c.pref_label,
+                "alt_labels": list(c.alt_labels),
+                "en_labels": list(c.en_labels),
+                "broader": list(c.broader),
+                "narrower": sorted(narrower.get(c.id, [])),
+                "category": c.category,
+                "scheme": c.scheme,
+                "is_field": c.is_field,
+            }
+            for c in chosen
+        ],
+    }
+
+
+@router.get("/concepts", summary="Concept taxonomies with Dutch labels and hierarchy")
+def concepts(
+    type: Annotated[str | None, Query(description=f"one of {', '.join(CONCEPT_TYPES)}")] = None,
+) -> dict:
+    return concepts_payload(type)

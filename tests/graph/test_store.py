@@ -1,0 +1,95 @@
+"""The on-disk store: atomic per-document replace, idempotent re-ingest, remove, readers and writers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from graph.build import ingest_document
+from graph.errors import QueryError, StoreBusy
+from graph.namespaces import asserted_graph
+from graph.rdf import document_graph
+from graph.reason import infer_document
+from graph.store import GraphStore
+from tests.graph.sample import DOC_ID, sample_document
+
+
+@pytest.fixture
+def home(tmp_path):
+    with GraphStore.open(tmp_path) as store:
+        assert store.ensure_ontology() is True
+        assert store.ensure_ontology() is False  # unchanged files are not reloaded
+    return tmp_path
+
+
+def _ingest(store, doc):
+    return ingest_document(store, doc, defaultdict(float))
+
+
+def test_replace_is_idempotent_and_replaces_changed_documents(home):
+    with GraphStore.open(home) as store:
+        first = _ingest(store, sample_document())
+        counts = store.triple_counts()
+        assert counts["asserted"] == first.asserted and counts["inferred"] == first.inferred > 0
+        _ingest(store, sample_document())
+        assert store.triple_counts() == counts  # same document twice: same counts
+        changed = _ingest(store, sample_document(extra_paragraph="Extra alinea over cameratoezicht."))
+        assert store.triple_counts()["asserted"] == changed.asserted > first.asserted
+        _ingest(store, sample_document())
+        assert store.triple_counts() == counts  # the extra passage is gone again
+        assert store.document_ids() == [DOC_ID]
+
+
+def test_a_failing_update_changes_nothing(home):
+    """pyoxigraph applies one SPARQL update request as one transaction (what replace_document relies on)."""
+    with GraphStore.open(home) as store:
+        _ingest(store, sample_document())
+        before = store.triple_counts()
+        with pytest.raises(RuntimeError):
+            store.store.update(
+                f"DROP GRAPH <{asserted_graph(DOC_ID)}> ; DROP GRAPH <http://example.org/absent>"
+            )
+        assert store.triple_counts() == before
+
+
+def test_remove_document(home):
+    with GraphStore.open(home) as store:
+        _ingest(store, sample_document())
+        assert store.remove_document(DOC_ID) is True
+        assert store.document_ids() == []
+        assert store.triple_counts()["asserted"] == 0 and store.triple_counts()["inferred"] == 0
+        assert store.remove_document(DOC_ID) is False
+
+
+def test_readers_see_a_snapshot_and_notice_writes(home):
+    writer = GraphStore.open(home)
+    try:
+        with GraphStore.open(home, read_only=True) as reader:
+            assert reader.document_ids() == []
+            asserted = document_graph(sample_document())
+            writer.replace_document(DOC_ID, asserted, infer_document(asserted))
+            writer.store.flush()
+            assert reader.is_stale()
+            with GraphStore.open(home, read_only=True) as fresh:
+                assert fresh.document_ids() == [DOC_ID]
+        with pytest.raises(StoreBusy):
+            GraphStore.open(home)  # a second writer is refused with a clear message
+    finally:
+        writer.close()
+
+
+def test_select_returns_python_values_and_checks_queries(home):
+    with GraphStore.open(home) as store:
+        _ingest(store, sample_document())
+        rows = store.select("SELECT ?y ?t WHERE { ?d bg:periodStart ?y ; dcterms:title ?t }")
+        assert rows == [{"y": 2025, "t": "Integraal Veiligheidsplan Oldenzaal 2025-2028"}]
+        assert len(store.select("SELECT ?s WHERE { ?s a bg:Passage }", limit=2)) == 2
+        with pytest.raises(QueryError):
+            store.select("SELEC nonsense")
+
+
+def test_read_only_open_of_a_fresh_folder_is_empty(tmp_path):
+    with GraphStore.open(tmp_path / "new", read_only=True) as store:
+        assert store.document_ids() == []
+        assert store.triple_counts()["asserted"] == 0

@@ -1,0 +1,60 @@
+"""Goals come from goal blocks and goal sentences, verbatim, linked to their section's theme."""
+
+from __future__ import annotations
+
+from ingest.load import LoadedText
+from ingest.model import DocumentMeta
+from ingest.pipeline import analyse
+
+BODY = (
+    "Dit is een gewone alinea met genoeg woorden om als lopende tekst te gelden in het plan van de gemeente."
+)
+
+DOC = f"""Ondermijnende criminaliteit
+
+{BODY}
+
+Ambities
+
+Het voorkomen en bestrijden van ondermijnende criminaliteit in de gemeente, door:
+
+- Het versterken van de informatiepositie, zodat we beschikken over een actueel beeld
+
+De doelstellingen voor 2024 – 2027
+
+{BODY}
+
+Versterken informatiepositie
+
+- Inrichten van een intern meldpunt ondermijning
+- Structureel uitvoeren van integrale controles op risicoplekken
+
+Uitdagingen
+
+Ondermijning komt overal voor en is lastig uit de cijfers te halen voor de gemeente en haar partners.
+"""
+
+
+def _goals():
+    doc = analyse(LoadedText(text=DOC, media_type="text/plain"), DocumentMeta(doc_id="g", file="g.txt"))
+    return doc.goals
+
+
+def test_goal_block_items_are_goals_with_block_type():
+    goals = {g.text: g for g in _goals()}
+    assert goals["Inrichten van een intern meldpunt ondermijning"].goal_type == "doelstelling"
+    assert goals[
+        "Het versterken van de informatiepositie, zodat we beschikken over een actueel beeld"
+    ].goal_type == ("ambitie")
+
+
+def test_goal_text_is_verbatim_without_list_marker_and_linked_to_theme():
+    for goal in _goals():
+        assert not goal.text.startswith("-")
+        assert goal.text in " ".join(DOC.split())
+        assert goal.theme_id == "theme:ondermijning"
+        assert goal.evidence.quote.startswith(goal.text[:40])
+
+
+def test_challenges_are_not_goals():
+    assert not any(g.text.startswith("Ondermijning komt overal voor") for g in _goals())
