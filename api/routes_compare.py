@@ -41,7 +41,7 @@ CATEGORY_LABELS = {
     "goals": "Doelen",
     "targets": "Streefcijfers",
 }
-KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners"}
+KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners", "theme": "Thema's"}
 
 router = APIRouter()
 

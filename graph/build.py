@@ -34,7 +34,7 @@ class DocumentReport:
 class IngestReport:
     documents: list[DocumentReport] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files whose doc_id another file already had
     stage_seconds: dict[str, float] = field(default_factory=dict)
     ontology_reloaded: bool = False
 
@@ -127,13 +127,13 @@ def ingest_document(store: GraphStore, doc, stages: dict[str, float]) -> Documen
 
 def ingest_paths(paths: list[Path], home: Path, progress: bool = True) -> IngestReport:
     """Ingest files and folders into the store under ``home``; never raises for a single bad file."""
-    from ingest.pipeline import ingest_file
-
     from ingest.errors import IngestError
+    from ingest.pipeline import ingest_file
 
     report = IngestReport()
     files = _expand(paths)
     stages: dict[str, float] = defaultdict(float)
+    seen: dict[str, str] = {}  # doc_id -> file name, to catch two files mapping to one document
     with GraphStore.open(home) as store:
         t0 = time.perf_counter()
         report.ontology_reloaded = store.ensure_ontology()
@@ -149,6 +149,14 @@ def ingest_paths(paths: list[Path], home: Path, progress: bool = True) -> Ingest
                     doc = ingest_file(path)
                     for stage, seconds in doc.timings.items():
                         stages[stage] += seconds
+                    earlier = seen.get(doc.meta.doc_id)
+                    if earlier is not None:
+                        reason = f"same document id {doc.meta.doc_id!r} as {earlier}; not ingested twice"
+                        report.skipped.append(str(path))
+                        report.failures.append((str(path), reason))
+                        bar.advance(task)
+                        continue
+                    seen[doc.meta.doc_id] = path.name
                     entry = ingest_document(store, doc, stages)
                 except IngestError as exc:
                     log.warning("%s: %s", path.name, exc.reason)

@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from ingest.model import IngestedDocument
+from ingest.model import STATUSES, IngestedDocument
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,8 @@ CATEGORIES = ("priority_themes", "themes", "instruments", "partners", "laws", "g
 GOAL_OVERLAP = 0.6
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
+# gold statuses that describe a product's stage rather than the municipality's use
+GOLD_STATUS_ALIASES = {"opgeleverd": "toegepast", "in ontwikkeling": "voornemen"}
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
@@ -115,6 +117,78 @@ def score_extraction(docs: dict[str, IngestedDocument], gold: dict) -> dict:
     return {"overall": overall, "documents": per_doc}
 
 
+def gold_status(raw: str) -> set[str]:
+    """Acceptable model statuses for a gold status string.
+
+    Gold values carry qualifiers ("voornemen (actualisatie 2024)"), spell "beëindigd" and
+    "geen deelname", and sometimes give two ("voornemen/toegepast"); a few describe a product's
+    stage rather than the municipality's use and are mapped in GOLD_STATUS_ALIASES.
+    """
+    text = re.sub(r"\(.*?\)", "", raw.lower()).strip()
+    text = GOLD_STATUS_ALIASES.get(text, text)
+    out = set()
+    for part in text.split("/"):
+        word = part.strip().replace("ë", "e").replace(" ", "_")
+        out.add(word if word in STATUSES else word.split("_")[0])
+    return out
+
+
+def score_status(docs: dict[str, IngestedDocument], gold: dict) -> dict:
+    """Instrument status agreement on the instruments found in both, per document, plus a confusion
+    matrix (gold status -> predicted status -> count) and the list of disagreements."""
+    gold_docs = gold.get("documents", gold)
+    per_doc: dict[str, dict[str, int]] = {}
+    confusion: dict[str, dict[str, int]] = {}
+    errors: list[dict[str, str]] = []
+    agree_all = total_all = 0
+    for name, doc in docs.items():
+        if name not in gold_docs:
+            continue
+        predicted = {i.concept_id: i.status for i in doc.instruments}
+        agree = total = 0
+        for item in gold_docs[name].get("instruments", []):
+            if item["id"] not in predicted:
+                continue
+            accepted = gold_status(item.get("status", ""))
+            pred = predicted[item["id"]]
+            total += 1
+            key = sorted(accepted)[0] if pred not in accepted else pred
+            row = confusion.setdefault(key, {})
+            row[pred] = row.get(pred, 0) + 1
+            if pred in accepted:
+                agree += 1
+            else:
+                errors.append(
+                    {"document": name, "id": item["id"], "gold": item.get("status", ""), "pred": pred}
+                )
+        per_doc[name] = {"agree": agree, "total": total}
+        agree_all += agree
+        total_all += total
+    return {
+        "overall": {"agree": agree_all, "total": total_all},
+        "documents": per_doc,
+        "confusion": confusion,
+        "errors": errors,
+    }
+
+
+def format_status(scores: dict) -> str:
+    """Plain-text status accuracy per document and the confusion matrix (rows gold, columns predicted)."""
+    lines = [f"{'document':<55} {'status agree':>12} {'acc':>6}"]
+    rows = [("OVERALL", scores["overall"])] + sorted(scores["documents"].items())
+    for name, s in rows:
+        acc = s["agree"] / s["total"] if s["total"] else 0.0
+        lines.append(f"{name[:55]:<55} {s['agree']:>5}/{s['total']:<6} {acc:>6.3f}")
+    cols = [s for s in STATUSES if any(s in row for row in scores["confusion"].values())]
+    lines.append("")
+    lines.append("gold \\ predicted".ljust(16) + "".join(f"{c[:10]:>11}" for c in cols))
+    for status in STATUSES:
+        row = scores["confusion"].get(status)
+        if row:
+            lines.append(f"{status:<16}" + "".join(f"{row.get(c, 0):>11}" for c in cols))
+    return "\n".join(lines)
+
+
 def format_table(scores: dict) -> str:
     """Plain-text table of a score_extraction() result."""
     lines = [f"{'document':<55} {'category':<16} {'P':>6} {'R':>6} {'F1':>6} {'pred':>5} {'gold':>5}"]
@@ -145,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         log.info("ingesting %s", path.name)
         docs[path.name] = ingest_file(path)
     print(format_table(score_extraction(docs, gold)))
+    print()
+    print(format_status(score_status(docs, gold)))
     return 0
 
 

@@ -1,10 +1,22 @@
 """Mention is not use: decide what a document says about an instrument.
 
-Each instrument mention gets a status from the words around it (cue phrases in ontology/cues.json,
-tested on the sentence text and on its lemmas), else from the block it stands in ("Wat doen we op
-dit moment al?" → toegepast, "Doelstellingen" → voornemen).  A heading naming an instrument takes
-the status its section body gives; a title with no body (a chart title) is only "genoemd".  The
-document-level status is the strongest claim over all mentions, with all evidence kept.
+A status comes, in this order, from
+
+1. the words of the mention's own clause, then of its sentence: cue phrases in ontology/cues.json,
+   tried group by group in the order ``status._order`` gives (non-use first: "niet meer deelnemen",
+   "onderzoeken of", "volgen van de ontwikkelingen", definitions and data sources; then past tense and
+   continuation; then future and intention; then present-tense use).  A mention governed by a
+   framework preposition ("conform het uitvoeringsplan", "op basis van het convenant") is in force;
+2. the block it stands in: list items and infinitive lines under a goal block ("Doelstellingen", "Wat
+   willen we bereiken?") are intentions, and there only a non-use or continuation cue overrides the
+   block (a present-tense sentence in a goal block describes the state aimed for, not practice);
+   lines under "Wat doen we al?" are use, under "Voorbeelden" only mentions;
+3. the kind of line: a title with no body (a chart or table title) only mentions the instrument, while
+   any other statement of a policy document is taken as describing the municipality's practice
+   (``status_statement_default``) — policy text speaks in the descriptive present.
+
+A heading naming an instrument takes the status its section body gives.  The document-level status
+is the strongest claim over all mentions.
 """
 
 from __future__ import annotations
@@ -20,9 +32,17 @@ GOAL_BLOCKS = ("doelstellingen", "aanpak", "bereiken", "ambitie")
 
 
 @lru_cache(maxsize=1)
-def _status_patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _status_groups() -> list[tuple[str, str, list[re.Pattern[str]]]]:
+    """(group name, status, patterns) in the order the cues file gives."""
     cues = load_cues()["status"]
-    return [(status, re.compile(p, re.I)) for status in STATUSES for p in cues.get(status, [])]
+    order = cues.get("_order") or [k for k in cues if not k.startswith("_")]
+    groups = []
+    for name in order:
+        status = name.split(":", 1)[0]
+        if status not in STATUSES:
+            raise ValueError(f"cues.json status group {name!r}: unknown status {status!r}")
+        groups.append((name, status, [re.compile(p, re.I) for p in cues.get(name, [])]))
+    return groups
 
 
 @lru_cache(maxsize=1)
@@ -30,13 +50,58 @@ def _infinitive_bullet() -> re.Pattern[str]:
     return re.compile(load_cues()["status_infinitive_bullet"], re.I)
 
 
+@lru_cache(maxsize=1)
+def _clause_boundary() -> re.Pattern[str]:
+    return re.compile(load_cues()["status_clause_boundary"], re.I)
+
+
+@lru_cache(maxsize=1)
+def _framework_before() -> re.Pattern[str]:
+    return re.compile(load_cues()["status_framework_before"] + r"\s*$", re.I)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def sentence_cue(text: str, lemmas: str = "", span: tuple[int, int] | None = None) -> tuple[str, str] | None:
+    """(cue group, status) of the first cue group a text matches, or None.
+
+    With ``span`` (the mention's offsets in ``text``), an anchored group ("Uitvoeren van de", "Werken
+    met het") counts only when its match stands right before the mention."""
+    lower = _norm(text)
+    anchored = set(load_cues().get("status_anchored_groups", []))
+    for name, status, patterns in _status_groups():
+        for p in patterns:
+            if name in anchored and span is not None:
+                m = p.search(text.lower())
+                if m and m.end() <= span[0] and len(text[m.end() : span[0]].split()) <= 1:
+                    return name, status
+                continue
+            if p.search(lower) or (lemmas and p.search(lemmas)):
+                return name, status
+    return None
+
+
 def sentence_status(text: str, lemmas: str = "") -> str | None:
     """Status a sentence's own words express, or None when it has no cue."""
-    lower = " ".join(text.lower().split())
-    for status, pattern in _status_patterns():
-        if pattern.search(lower) or (lemmas and pattern.search(lemmas)):
-            return status
-    return None
+    found = sentence_cue(text, lemmas)
+    return found[1] if found else None
+
+
+def clause_of(text: str, start: int, end: int, contrast_only: bool = False) -> str:
+    """The clause of ``text`` around [start, end): cut at ", maar", ";", ", zodat" and the like
+    (only at contrastive boundaries — ", maar", ", terwijl" — when ``contrast_only``)."""
+    boundary = _clause_boundary()
+    cuts = [0, len(text)]
+    for m in boundary.finditer(text):
+        if not contrast_only or re.search(load_cues()["status_contrast_boundary"], m.group(0), re.I):
+            cuts.append(m.start())
+    cuts = sorted(set(cuts))
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        if left <= start < right:
+            return text[left : max(right, end)]
+    return text
 
 
 def is_lone_title(text: str, line_kind: str) -> bool:
@@ -47,40 +112,91 @@ def is_lone_title(text: str, line_kind: str) -> bool:
     )
 
 
+def _goal_block_keeps() -> set[str]:
+    return set(load_cues().get("status_goal_block_keeps", []))
+
+
+def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tuple[str, str] | None:
+    """Cue of the mention's clause, else of its part of a contrast ("..., maar ..."), else of its
+    sentence; a framework preposition right before the mention ("conform het plan") says the
+    instrument is in force."""
+    if span is None:
+        return sentence_cue(text, lemmas)
+    start, end = span
+    if _framework_before().search(_norm(text[max(0, start - 40) : start])):
+        return "toegepast:kader", "toegepast"
+    clause = clause_of(text, start, end)
+    segment = clause_of(text, start, end, contrast_only=True)
+    offset = text.find(clause)
+    found = sentence_cue(clause, "", (start - offset, end - offset)) if clause != text else None
+    if found:
+        return found
+    if segment != text:
+        offset = text.find(segment)
+        return sentence_cue(segment, "", (start - offset, end - offset))
+    return sentence_cue(text, lemmas, span)
+
+
 def mention_status(
     text: str,
     lemmas: str,
     line_kind: str,
     block: str | None,
     section_body: list[tuple[str, str]] | None = None,
+    span: tuple[int, int] | None = None,
 ) -> str:
     """Status of one instrument mention.
 
     ``text``/``lemmas`` are the sentence that names the instrument, ``line_kind`` the kind of line it
     stands on, ``block`` the block kind of its section; ``section_body`` the (text, lemmas) of the first
-    body sentences when the mention is in a heading.
+    body sentences when the mention is in a heading; ``span`` the mention's offsets in ``text`` when
+    known (its clause then decides before the whole sentence does).
     """
     if line_kind == "heading":
-        for body_text, body_lemmas in section_body or []:
-            found = sentence_status(body_text, body_lemmas)
-            if found:
-                return found
-        return DEFAULT_STATUS if not section_body else _block_status(block) or "toegepast"
-    found = sentence_status(text, lemmas)
-    if found:
-        return found
-    if block in GOAL_BLOCKS and (line_kind == "bullet" or _infinitive_bullet().match(text.strip())):
+        return _heading_status(block, section_body)
+    cue = _cue_for_mention(text, lemmas, span)
+    in_goal_list = block in GOAL_BLOCKS and (
+        line_kind == "bullet" or bool(_infinitive_bullet().match(text.strip()))
+    )
+    if in_goal_list:
+        if cue and cue[0] in _goal_block_keeps():
+            return cue[1]
         return "voornemen"
+    if cue:
+        return cue[1]
     block_status = _block_status(block)
     if block_status:
         return block_status
     if is_lone_title(text, line_kind):
         return DEFAULT_STATUS
-    return DEFAULT_STATUS
+    return _statement_default()
+
+
+def _heading_status(block: str | None, section_body: list[tuple[str, str]] | None) -> str:
+    """A heading takes the first cue of its body; a heading with no body is a title only.
+
+    Under a goal block the body describes the state aimed for, so only a non-use cue there beats
+    the block's intention."""
+    if not section_body:
+        return DEFAULT_STATUS
+    for body_text, body_lemmas in section_body:
+        cue = sentence_cue(body_text, body_lemmas)
+        if not cue:
+            continue
+        if block in GOAL_BLOCKS and (cue[1] == "toegepast" or cue[0] not in _goal_block_keeps()):
+            return "voornemen"
+        return cue[1]
+    if block in GOAL_BLOCKS:
+        return "voornemen"
+    return _block_status(block) or _statement_default()
 
 
 def _block_status(block: str | None) -> str | None:
     return load_cues().get("status_blocks", {}).get(block or "")
+
+
+def _statement_default() -> str:
+    return load_cues().get("status_statement_default", DEFAULT_STATUS)
 
 
 def strongest(statuses: list[str]) -> str:

@@ -788,17 +788,20 @@ def matrix(
     used_only: bool = False,
     include_categories: bool = False,
 ) -> dict[str, Any]:
-    """Municipalities (rows) × concepts (columns) of one kind, with per cell the documents and evidence.
+    """Municipalities (rows) × concepts (columns) of one kind (instrument, partner or theme), with per cell
+    the documents and evidence.
 
     A cell counts the municipality's documents that name or use the concept or a narrower one. With a
     theme, instruments count only where used against that theme (or a narrower one) and partners only where
     named in passages about it. ``period`` keeps documents whose period contains that year. ``used_only``
     keeps instruments with status toegepast/voornemen (mention is not use).
     """
-    kind = _check_kind(kind, MATRIX_KINDS)
+    kind = _check_kind(kind, FACT_KINDS)
     year = _check_year(period)
     docs = list_documents(store)
     theme_json = None
+    if theme and kind == "theme":
+        raise InvalidRequest("een themafilter past alleen bij de soort instrument of partner")
     if theme:
         theme_id, theme_label = resolve_concept(store, theme, "theme")
         theme_json = {"id": theme_id, "label": theme_label}
@@ -894,40 +897,35 @@ def matrix_csv(m: dict[str, Any]) -> str:
 
 
 def unique_concepts(store, municipality: str, kind: str = "instrument") -> dict[str, Any]:
-    """Concepts of one kind that this municipality's documents name and no other municipality's do."""
+    """Concepts of one kind that this municipality's documents name and no other municipality's documents do.
+
+    "Name" as in the matrix: a narrower concept counts for its broader one, so a municipality that names
+    MIA-controles also has integrale controles.
+    """
     kind = _check_kind(kind, FACT_KINDS)
     docs = list_documents(store)
     muni, own = municipality_documents(store, municipality, docs)
-    by_doc = {d.iri: d for d in docs}
-    mine: dict[str, dict[str, Any]] = {}
-    others: set[str] = set()
-    seen: dict[str, set] = defaultdict(set)
-    for row in _select(store, "compare_facts"):
-        if row["kind"] != kind or row["doc"] not in by_doc:
-            continue
-        doc = by_doc[row["doc"]]
-        cid = concept_id_of(row["concept"])
-        if doc.municipality != muni["id"]:
-            others.add(cid)
-            continue
-        item = mine.setdefault(
-            cid, {"id": cid, "label": row.get("label") or cid, "documents": [], "evidence": []}
-        )
-        if doc.file not in item["documents"]:
-            item["documents"].append(doc.file)
-        _add_evidence(item["evidence"], seen[cid], row)
-    other_names = sorted(
-        {d.municipality_name or d.code or "" for d in docs if d.municipality and d.municipality != muni["id"]}
-    )
+    m = matrix(store, kind)
+    code = muni["code"]
+    mine = m["cells"].get(code, {})
+    elsewhere = {cid for other, cells in m["cells"].items() if other != code for cid in cells}
+    labels = {c["id"]: c["label"] for c in m["columns"]}
     concepts = [
-        dict(item, evidence=_sorted_evidence(item["evidence"]))
-        for cid, item in mine.items()
-        if cid not in others
+        {
+            "id": cid,
+            "label": labels.get(cid, cid),
+            "documents": cell["documents"],
+            "evidence": cell["evidence"],
+            "status": cell["status"],
+            "via": cell["via"],
+        }
+        for cid, cell in mine.items()
+        if cid not in elsewhere
     ]
     return {
         "municipality": muni,
         "kind": kind,
-        "compared_with": other_names,
+        "compared_with": [r["label"] for r in m["rows"] if r["id"] != code],
         "documents": [d.file for d in own],
         "concepts": sorted(concepts, key=lambda c: (c["label"].casefold(), c["id"])),
     }

@@ -87,7 +87,11 @@ class EmbeddingCache:
 
 
 def cache_path(home: Path) -> Path:
-    return Path(home) / "cache" / "embeddings.sqlite"
+    """<home>/cache/embeddings.sqlite, or $BELEIDSGRAAF_EMBED_CACHE (one cache shared by several stores)."""
+    import os
+
+    env = os.environ.get("BELEIDSGRAAF_EMBED_CACHE")
+    return Path(env) if env else Path(home) / "cache" / "embeddings.sqlite"
 
 
 def _encode(model, texts: list[str]) -> np.ndarray:

@@ -40,6 +40,7 @@ FORMAT_VERSION = 1
 # and on off-topic queries (0.80-0.85).
 MIN_DENSE = float(os.environ.get("BELEIDSGRAAF_MIN_DENSE", "0.83"))
 MIN_DENSE_ALONE = float(os.environ.get("BELEIDSGRAAF_MIN_DENSE_ALONE", "0.87"))
+MIN_DENSE_BASELINE = 0.78
 
 
 def search_dir(home: Path) -> Path:
@@ -329,10 +330,11 @@ def search(home: Path, query: str, *, municipality=None, year=None, doc_type=Non
     graph_hit = any(v.any() for v in vectors)
     if mode == "bm25":
         relevant = bool(lexical_ranks)
+    elif mode == "dense":  # the bare baseline: only the loosest floor
+        relevant = bool(ranked) and best_cosine >= MIN_DENSE_BASELINE
     else:
-        lexical_hit = bool(lexical_ranks)
         relevant = bool(ranked) and (graph_hit or best_cosine >= MIN_DENSE_ALONE
-                                     or (best_cosine >= MIN_DENSE and lexical_hit))
+                                     or (best_cosine >= MIN_DENSE and bool(lexical_ranks)))
     answer: list[dict] = []
     message = None
     if relevant:

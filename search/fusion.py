@@ -37,8 +37,10 @@ class FusionSettings:
     depth: int = 200  # ranks considered per list
     # weight of a concept match by how the passage carries it
     status_weights: dict[str, float] = field(default_factory=lambda: {
-        "toegepast": 1.0, "voornemen": 1.0, "overweging": 0.5, "onderzoek": 0.5, "beeindigd": 0.3,
-        "volgen": 0.3, "genoemd": 0.3, "geen_deelname": 0.1, None: 0.6,
+        # "genoemd" means no cue of use was found (ambiguous); volgen / beeindigd / geen_deelname are
+        # explicit statements of non-use and rank below it.
+        "toegepast": 1.0, "voornemen": 1.0, "overweging": 0.5, "onderzoek": 0.5, "genoemd": 0.4,
+        "beeindigd": 0.2, "volgen": 0.2, "geen_deelname": 0.05, None: 0.6,
     })
     theme_weight: float = 0.4  # a query concept found only among the passage's section themes
 

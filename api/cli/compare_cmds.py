@@ -150,7 +150,9 @@ def compare_cmd(
 
 
 @click.command("matrix")
-@click.option("--kind", type=click.Choice(["instrument", "partner"]), default="instrument", show_default=True)
+@click.option(
+    "--kind", type=click.Choice(["instrument", "partner", "theme"]), default="instrument", show_default=True
+)
 @click.option("--theme", help="Alleen voor dit thema (id of label), bv. ondermijning.")
 @click.option("--period", type=int, help="Alleen documenten waarvan de periode dit jaar bevat.")
 @click.option("--used-only", is_flag=True, help="Alleen instrumenten die worden toegepast of voorgenomen.")
