@@ -530,12 +530,15 @@ def _decode_params(params: dict[str, list[str]]) -> _Request:
             raise ApiError(400, "bad_parameter", f"parameter '{name}' given more than once")
         return values[0]
 
+    def first(*names: str) -> str | None:  # clients such as SPARQLWrapper repeat format hints
+        return next((params[n][0] for n in names if params.get(n)), None)
+
     return _Request(
         query=one("query"),
         update=one("update"),
         default_graphs=params.get("default-graph-uri") or params.get("using-graph-uri"),
         named_graphs=params.get("named-graph-uri") or params.get("using-named-graph-uri"),
-        format=one("format") or one("output") or one("results"),
+        format=first("format", "output", "results"),
     )
 
 

@@ -53,6 +53,30 @@ def _window() -> int:
     return int(load_cues()["priority"].get("list_window_lines", 16))
 
 
+def _names_priority(text: str, start: int, end: int, introduces_list: bool) -> bool:
+    """Whether a theme named at [start, end) of a priority sentence is itself called a priority.
+
+    A sentence that introduces a list ("de volgende prioriteiten:") names its priorities in the list,
+    so only themes after a colon inside it count; otherwise the theme must stand near the priority
+    word ("een speerpunt van ons beleid", "de focus op jeugd"), not in a purpose clause further on."""
+    if introduces_list:
+        colon = text.find(":")
+        return 0 <= colon < start and colon < len(text.rstrip()) - 1
+    window = _priority_window()
+    lower = text.lower()
+    for pattern in _cues()["sentence"]:
+        for m in pattern.finditer(lower):
+            if m.start() - window <= end and start <= m.end() + window:
+                return True
+    return False
+
+
+def _priority_window() -> int:
+    from ingest.nlp import load_cues
+
+    return int(load_cues()["priority"].get("sentence_theme_window_chars", 60))
+
+
 def priority_signals(
     analysed: list[AnalysedChunk], seg: Segmentation, source: str, clean_offsets: list[int]
 ) -> list[PrioritySignal]:
@@ -71,12 +95,14 @@ def priority_signals(
         if sent.line_kind == "heading" or not is_priority_sentence(sent.text):
             continue
         rank = 0
+        introduces_list = sent.text.rstrip().endswith((":", "weergegeven.", "hiernaast.")) or bool(
+            re.search(r"\bvolgende\b", sent.text, re.I)
+        )
         for hit in ac.hits:
             if hit.concept_type == "theme" and sent.start <= hit.start < sent.end:
-                signals.append(PrioritySignal(hit.concept_id, None, evidence(ac, sent.start, sent.end)))
-        if not sent.text.rstrip().endswith((":", "weergegeven.", "hiernaast.")) and not re.search(
-            r"\bvolgende\b", sent.text, re.I
-        ):
+                if _names_priority(sent.text, hit.start - sent.start, hit.end - sent.start, introduces_list):
+                    signals.append(PrioritySignal(hit.concept_id, None, evidence(ac, sent.start, sent.end)))
+        if not introduces_list:
             continue
         for ac2, nxt in flat[i + 1 : i + 1 + _window()]:
             words = len(nxt.text.split())

@@ -4,8 +4,9 @@ The municipality list IS the answer, so it is not padded with every place that a
 - when the query names concepts, a municipality must have a passage (anywhere in the index, within the
   filters) that carries one of them or a narrower one strongly enough: an instrument not explicitly
   unused (a use status, or a mention without any status cue; "only following developments", "stopped",
-  "not taking part" do not count), a partner / law / theme at all. Its best passage must also reach ``min_relative_supported`` ×
-  the best passage overall (``min_relative`` when only a theme supports it: themes are broad context);
+  "not taking part" do not count), a partner / law / theme at all. Its best passage must also reach
+  ``min_relative_supported`` × the best passage overall (``min_relative`` when only a theme supports it:
+  themes are broad context);
 - when the query names no concept (or nothing in the graph carries it), a municipality's best passage must
   score at least ``min_relative`` × the best passage overall.
 Thresholds are settings (environment overrides) tuned on the development questions.
@@ -30,13 +31,17 @@ class AggregateSettings:
     min_relative: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_RELATIVE", 0.85))
     # same, for a municipality whose support for a named concept comes from the graph
     min_relative_supported: float = field(
-        default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_RELATIVE_SUPPORTED", 0.3))
+        default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_RELATIVE_SUPPORTED", 0.3)
+    )
     # concept support needed (see FusionSettings.status_weights): for instruments at least "genoemd"
     # (no cue either way), so explicit non-use (volgen, beeindigd, geen_deelname) is left out ...
     min_support_instrument: float = field(
-        default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_SUPPORT_INSTRUMENT", 0.4))
+        default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_SUPPORT_INSTRUMENT", 0.4)
+    )
     # ... any mention or section theme for partners, laws and themes
-    min_support_other: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_SUPPORT_OTHER", 0.3))
+    min_support_other: float = field(
+        default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_SUPPORT_OTHER", 0.3)
+    )
     evidence: int = 3  # passages shown per municipality
     depth: int = 50  # ranked passages considered
 
@@ -54,8 +59,13 @@ def required(concepts: Sequence) -> list:
     return action or list(concepts)
 
 
-def support_by_municipality(concepts: Sequence, vectors: Sequence[np.ndarray], codes: np.ndarray,
-                            allowed: np.ndarray | None, settings: AggregateSettings) -> dict[str, float]:
+def support_by_municipality(
+    concepts: Sequence,
+    vectors: Sequence[np.ndarray],
+    codes: np.ndarray,
+    allowed: np.ndarray | None,
+    settings: AggregateSettings,
+) -> dict[str, float]:
     """Municipality code → strongest support (best passage weight ÷ threshold) over the required concepts."""
     out: dict[str, float] = {}
     for concept, vec in zip(concepts, vectors, strict=True):
@@ -70,9 +80,13 @@ def support_by_municipality(concepts: Sequence, vectors: Sequence[np.ndarray], c
     return out
 
 
-def municipalities(ranked: Sequence[tuple[int, float]], passages: Sequence[dict],
-                   support: dict[str, float] | None, settings: AggregateSettings,
-                   strong: bool = True) -> list[dict]:
+def municipalities(
+    ranked: Sequence[tuple[int, float]],
+    passages: Sequence[dict],
+    support: dict[str, float] | None,
+    settings: AggregateSettings,
+    strong: bool = True,
+) -> list[dict]:
     """Answer municipalities, best first: {"name", "code", "score", "documents", "evidence": [rows]}.
 
     ``ranked`` are (row, fused score) best first. ``support`` (code → support) is None when the query
@@ -101,19 +115,32 @@ def municipalities(ranked: Sequence[tuple[int, float]], passages: Sequence[dict]
         documents: dict[str, dict] = {}
         for row, _ in hits:
             p = passages[row]
-            documents.setdefault(p["doc_id"], {"doc_id": p["doc_id"], "file": p.get("file"),
-                                               "title": p.get("title"), "doc_type": p.get("doc_type"),
-                                               "period": period(p)})
+            documents.setdefault(
+                p["doc_id"],
+                {
+                    "doc_id": p["doc_id"],
+                    "file": p.get("file"),
+                    "title": p.get("title"),
+                    "doc_type": p.get("doc_type"),
+                    "period": period(p),
+                },
+            )
         first = passages[hits[0][0]]
-        out.append({"name": first.get("municipality"), "code": first.get("code"), "score": round(best, 4),
-                    "documents": list(documents.values()),
-                    "evidence": [row for row, _ in hits[: settings.evidence]]})
+        out.append(
+            {
+                "name": first.get("municipality"),
+                "code": first.get("code"),
+                "score": round(best, 4),
+                "documents": list(documents.values()),
+                "evidence": [row for row, _ in hits[: settings.evidence]],
+            }
+        )
     out.sort(key=lambda m: -m["score"])
     return out
 
 
 def period(p: dict) -> str | None:
-    """"2024-2026", a single year, or None."""
+    """ "2024-2026", a single year, or None."""
     start, end = p.get("period_start"), p.get("period_end")
     if start and end:
         return f"{start}-{end}" if start != end else str(start)

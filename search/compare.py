@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 import logging
 import re
@@ -629,31 +630,64 @@ def _compare_targets(
 # --------------------------------------------------------------------------------------------- embedding
 
 
+_MEMO: dict[str, np.ndarray] = {}  # (model key + prompt + text) → vector, shared by every embedder here
+_MEMO_MAX = 50_000
+
+
 def default_embedder(home: Path | None = None) -> Embedder:
-    """The project's embedding model with the symmetric ("query: ") prompt on both sides, cached per text.
+    """The project's embedding model with the symmetric ("query: ") prompt on both sides.
 
     e5 models are trained with "query: " for symmetric similarity tasks; comparing a goal with a goal is
-    one, so both sides get the same prompt.
+    one, so both sides get the same prompt. Vectors are kept in memory and, with a data folder, in its
+    embedding cache (``cache/embeddings.sqlite``), so comparing the same documents again costs no model time.
     """
-    from search.model import load_model
+    from search.embed import EmbeddingCache, cache_path
+    from search.model import load_model, model_key
 
     model = load_model()
+    key = model_key()
     prompts = getattr(model, "prompts", None) or {}
     prompt = prompts.get("query", "")
-    memo: dict[str, np.ndarray] = {}
+    try:
+        disk = EmbeddingCache(cache_path(home)) if home is not None else None
+    except Exception as exc:  # noqa: BLE001 - an unwritable data folder only loses the cache
+        log.debug("no embedding cache: %s", exc)
+        disk = None
 
     def embed(texts: list[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in memo]
+        full = {t: prompt + t for t in dict.fromkeys(texts)}
+        memo_key = {t: f"{key}\n{f}" for t, f in full.items()}
+        todo = [t for t in full if memo_key[t] not in _MEMO]
+        if todo and disk is not None:
+            shas = {t: hashlib.sha256(full[t].encode("utf-8")).hexdigest() for t in todo}
+            found = disk.get_many(key, list(shas.values()))
+            for t in todo:
+                if shas[t] in found:
+                    _MEMO[memo_key[t]] = found[shas[t]]
+            todo = [t for t in todo if memo_key[t] not in _MEMO]
         if todo:
             vectors = model.encode(
-                [prompt + t for t in todo],
+                [full[t] for t in todo],
                 batch_size=32,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-            memo.update(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
-        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+            fresh = dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
+            if len(_MEMO) > _MEMO_MAX:
+                _MEMO.clear()
+            _MEMO.update({memo_key[t]: v for t, v in fresh.items()})
+            if disk is not None:
+                try:
+                    disk.put_many(
+                        key,
+                        {hashlib.sha256(full[t].encode("utf-8")).hexdigest(): v for t, v in fresh.items()},
+                    )
+                except Exception as exc:  # noqa: BLE001 - a read-only data folder only loses the cache
+                    log.debug("embedding cache not written: %s", exc)
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([_MEMO[memo_key[t]] for t in texts])
 
     return embed
 

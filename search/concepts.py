@@ -50,8 +50,11 @@ def _words(text: str) -> list[tuple[str, str]]:
 
 def _keys(words: list[tuple[str, str]], english: bool) -> set[str]:
     folded = [f for _, f in words]
-    keys = {"s:" + "".join(folded), "l:" + " ".join(lemma(f) for f in folded),
-            "j:" + "".join(lemma(f) for f in folded)}
+    keys = {
+        "s:" + "".join(folded),
+        "l:" + " ".join(lemma(f) for f in folded),
+        "j:" + "".join(lemma(f) for f in folded),
+    }
     if english:
         keys.add("e:" + " ".join(_en_lemma(f) for f in folded))
     return keys

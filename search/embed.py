@@ -52,8 +52,10 @@ class EmbeddingCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db, db:
-            db.execute("CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, sha256 TEXT NOT NULL, "
-                       "dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256))")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, sha256 TEXT NOT NULL, "
+                "dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256))"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -67,17 +69,23 @@ class EmbeddingCache:
             for i in range(0, len(unique), 500):
                 part = unique[i : i + 500]
                 marks = ",".join("?" * len(part))
-                rows = db.execute(f"SELECT sha256, vector FROM embeddings WHERE model = ? AND sha256 IN ({marks})",
-                                  [model, *part])
+                rows = db.execute(
+                    f"SELECT sha256, vector FROM embeddings WHERE model = ? AND sha256 IN ({marks})",
+                    [model, *part],
+                )
                 for sha, blob in rows:
                     found[sha] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
         with closing(self._connect()) as db, db:
-            db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
-                           [(model, sha, int(v.shape[0]), np.asarray(v, np.float32).tobytes())
-                            for sha, v in items.items()])
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
+                [
+                    (model, sha, int(v.shape[0]), np.asarray(v, np.float32).tobytes())
+                    for sha, v in items.items()
+                ],
+            )
 
     def count(self, model: str | None = None) -> int:
         with closing(self._connect()) as db:
@@ -95,13 +103,15 @@ def cache_path(home: Path) -> Path:
 
 
 def _encode(model, texts: list[str]) -> np.ndarray:
-    vectors = model.encode(texts, batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True,
-                           show_progress_bar=False)
+    vectors = model.encode(
+        texts, batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+    )
     return np.asarray(vectors, dtype=np.float32)
 
 
-def embed_passages_with_stats(texts: Sequence[str], model: str | None = None, *, cache: Path | None = None,
-                              progress: bool = False) -> tuple[np.ndarray, int]:
+def embed_passages_with_stats(
+    texts: Sequence[str], model: str | None = None, *, cache: Path | None = None, progress: bool = False
+) -> tuple[np.ndarray, int]:
     """Vectors (n × dim, L2-normalised) for passage texts, and how many had to be computed (not cached)."""
     name = configured_model(model)
     key = model_key(name)
@@ -114,7 +124,9 @@ def embed_passages_with_stats(texts: Sequence[str], model: str | None = None, *,
     todo = list(dict.fromkeys(h for h in hashes if h not in known))
     by_hash = {h: t for h, t in zip(hashes, full, strict=True)}
     if todo:
-        log.info("embedding %d new passages (%d cached) with %s", len(todo), len(set(hashes)) - len(todo), name)
+        log.info(
+            "embedding %d new passages (%d cached) with %s", len(todo), len(set(hashes)) - len(todo), name
+        )
         _embed_missing(st, todo, by_hash, known, store, key, progress and len(todo) >= PROGRESS_MIN)
     dim = (getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)()
     out = np.zeros((len(texts), dim), dtype=np.float32)
@@ -123,8 +135,15 @@ def embed_passages_with_stats(texts: Sequence[str], model: str | None = None, *,
     return out, len(todo)
 
 
-def _embed_missing(st, todo: list[str], by_hash: dict[str, str], known: dict[str, np.ndarray],
-                   store: EmbeddingCache | None, key: str, progress: bool) -> None:
+def _embed_missing(
+    st,
+    todo: list[str],
+    by_hash: dict[str, str],
+    known: dict[str, np.ndarray],
+    store: EmbeddingCache | None,
+    key: str,
+    progress: bool,
+) -> None:
     # Longest first keeps batches of similar length (less padding) and the time estimate honest.
     todo = sorted(todo, key=lambda h: -len(by_hash[h]))
     bar = None
@@ -132,8 +151,14 @@ def _embed_missing(st, todo: list[str], by_hash: dict[str, str], known: dict[str
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-        bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                       TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=sys.stderr),
+            transient=True,
+        )
         bar.start()
         task = bar.add_task("Passages embedden", total=len(todo))
     try:
@@ -151,8 +176,9 @@ def _embed_missing(st, todo: list[str], by_hash: dict[str, str], known: dict[str
             bar.stop()
 
 
-def embed_passages(texts: Sequence[str], model: str | None = None, *, cache: Path | None = None,
-                   progress: bool = False) -> np.ndarray:
+def embed_passages(
+    texts: Sequence[str], model: str | None = None, *, cache: Path | None = None, progress: bool = False
+) -> np.ndarray:
     """Vectors for passage texts (the model's passage prompt is added here)."""
     return embed_passages_with_stats(texts, model, cache=cache, progress=progress)[0]
 

@@ -21,7 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from search import vector_index
-from search.aggregate import ACTION_TYPES, AggregateSettings, municipalities, period, required, support_by_municipality
+from search.aggregate import (
+    ACTION_TYPES,
+    AggregateSettings,
+    municipalities,
+    period,
+    required,
+    support_by_municipality,
+)
 from search.concepts import QueryConcept, recognise
 from search.embed import cache_path, embed_passages_with_stats, embed_query, passage_text
 from search.errors import BadFilter, BadQuery, IndexMissing, UnknownMunicipality
@@ -50,8 +57,15 @@ def search_dir(home: Path) -> Path:
 # --------------------------------------------------------------------------- building
 
 
-def build_index(passages: list[dict], dest: Path, *, model: str | None = None, cache: Path | None = None,
-                progress: bool = False, index_kind: str | None = None) -> dict:
+def build_index(
+    passages: list[dict],
+    dest: Path,
+    *,
+    model: str | None = None,
+    cache: Path | None = None,
+    progress: bool = False,
+    index_kind: str | None = None,
+) -> dict:
     """Write the index files for ``passages`` into ``dest`` (a fresh folder); returns build statistics."""
     started = time.perf_counter()
     name = configured_model(model)
@@ -64,11 +78,19 @@ def build_index(passages: list[dict], dest: Path, *, model: str | None = None, c
     np.save(dest / "vectors.npy", vectors)
     LexicalIndex.build(texts).save(dest / "bm25")
     (dest / "passages.json").write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
-    stats = {"passages": len(passages), "embedded": computed, "cached": len(passages) - computed,
-             "model": name, "model_key": model_key(name), "index": vector_index.kind_of(index),
-             "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
-             "documents": len({p["doc_id"] for p in passages}), "format": FORMAT_VERSION,
-             "embed_seconds": round(t_embed, 2), "seconds": round(time.perf_counter() - started, 2)}
+    stats = {
+        "passages": len(passages),
+        "embedded": computed,
+        "cached": len(passages) - computed,
+        "model": name,
+        "model_key": model_key(name),
+        "index": vector_index.kind_of(index),
+        "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
+        "documents": len({p["doc_id"] for p in passages}),
+        "format": FORMAT_VERSION,
+        "embed_seconds": round(t_embed, 2),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
     (dest / "meta.json").write_text(json.dumps(stats, indent=2))
     return stats
 
@@ -99,8 +121,9 @@ def _store_passages(home: Path) -> list[dict]:
 _refresh_lock = threading.Lock()
 
 
-def refresh(home: Path, progress: bool = True, *, passages: list[dict] | None = None,
-            model: str | None = None) -> dict:
+def refresh(
+    home: Path, progress: bool = True, *, passages: list[dict] | None = None, model: str | None = None
+) -> dict:
     """Rebuild ``<home>/search`` from the graph store (or from ``passages``), embedding only new text."""
     home = Path(home)
     rows = _store_passages(home) if passages is None else passages
@@ -110,8 +133,13 @@ def refresh(home: Path, progress: bool = True, *, passages: list[dict] | None = 
         shutil.rmtree(tmp, ignore_errors=True)
         stats = build_index(rows, tmp, model=model, cache=cache_path(home), progress=progress)
         swap_in(tmp, search_dir(home))
-    log.info("search index: %d passages (%d embedded, %d cached), %s", stats["passages"], stats["embedded"],
-             stats["cached"], stats["index"])
+    log.info(
+        "search index: %d passages (%d embedded, %d cached), %s",
+        stats["passages"],
+        stats["embedded"],
+        stats["cached"],
+        stats["index"],
+    )
     return stats
 
 
@@ -148,7 +176,9 @@ def load_index(home: Path, fusion: FusionSettings | None = None) -> LoadedIndex:
         meta = json.loads(meta_file.read_text())
         passages = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
         loaded = LoadedIndex(
-            folder=folder, meta=meta, passages=passages,
+            folder=folder,
+            meta=meta,
+            passages=passages,
             vectors=np.load(folder / "vectors.npy", mmap_mode="r"),
             dense=vector_index.load(folder / "dense.faiss"),
             lexical=LexicalIndex.load(folder / "bm25"),
@@ -180,8 +210,10 @@ def _concept_filter(value: str, type_: str) -> tuple[dict, frozenset[str]]:
 
     concepts = load_concepts()
     concept = concepts.get(value) or resolve_label(value, type_)
-    return ({"id": concept.id, "label": concept.pref_label},
-            frozenset({concept.id, *narrower_closure(concept.id)}))
+    return (
+        {"id": concept.id, "label": concept.pref_label},
+        frozenset({concept.id, *narrower_closure(concept.id)}),
+    )
 
 
 def _municipality_codes(value: str) -> dict:
@@ -194,7 +226,9 @@ def _municipality_codes(value: str) -> dict:
 
 
 def _carries(p: dict, ids: frozenset[str]) -> bool:
-    return any(f.get("id") in ids for f in p.get("concepts") or []) or not ids.isdisjoint(p.get("themes") or [])
+    return any(f.get("id") in ids for f in p.get("concepts") or []) or not ids.isdisjoint(
+        p.get("themes") or []
+    )
 
 
 def _in_year(p: dict, year: int) -> bool:
@@ -204,8 +238,9 @@ def _in_year(p: dict, year: int) -> bool:
     return p.get("year") == year
 
 
-def resolve_filters(municipality=None, year=None, doc_type=None, theme=None, instrument=None,
-                    partner=None) -> tuple[dict, list]:
+def resolve_filters(
+    municipality=None, year=None, doc_type=None, theme=None, instrument=None, partner=None
+) -> tuple[dict, list]:
     """Filter values as echoed in the answer, and the predicates passages must all satisfy."""
     shown: dict = {}
     tests: list = []
@@ -224,8 +259,11 @@ def resolve_filters(municipality=None, year=None, doc_type=None, theme=None, ins
         info, ids = _concept_filter(str(doc_type), "doctype")
         shown["doc_type"] = info
         tests.append(lambda p, ids=ids: p.get("doc_type") in ids)
-    for key, value, type_ in (("theme", theme, "theme"), ("instrument", instrument, "instrument"),
-                              ("partner", partner, "partner")):
+    for key, value, type_ in (
+        ("theme", theme, "theme"),
+        ("instrument", instrument, "instrument"),
+        ("partner", partner, "partner"),
+    ):
         if value:
             info, ids = _concept_filter(str(value), type_)
             shown[key] = info
@@ -264,16 +302,41 @@ def query_concepts(query: str) -> list[QueryConcept]:
 
 
 def _passage_out(p: dict, score: float) -> dict:
-    return {"id": p["passage"], "text": p.get("text"), "municipality": p.get("municipality"),
-            "code": p.get("code"), "document": p.get("doc_id"), "file": p.get("file"), "title": p.get("title"),
-            "doc_type": p.get("doc_type"), "section": p.get("section"), "score": round(float(score), 4),
-            "start": p.get("start"), "end": p.get("end"), "page": p.get("page"),
-            "concepts": p.get("concepts") or [], "themes": p.get("themes") or [], "period": period(p)}
+    return {
+        "id": p["passage"],
+        "text": p.get("text"),
+        "municipality": p.get("municipality"),
+        "code": p.get("code"),
+        "document": p.get("doc_id"),
+        "file": p.get("file"),
+        "title": p.get("title"),
+        "doc_type": p.get("doc_type"),
+        "section": p.get("section"),
+        "score": round(float(score), 4),
+        "start": p.get("start"),
+        "end": p.get("end"),
+        "page": p.get("page"),
+        "concepts": p.get("concepts") or [],
+        "themes": p.get("themes") or [],
+        "period": period(p),
+    }
 
 
-def search(home: Path, query: str, *, municipality=None, year=None, doc_type=None, theme=None,
-           instrument=None, partner=None, top_k: int = 10, mode: str = "hybrid",
-           fusion: FusionSettings | None = None, aggregate: AggregateSettings | None = None) -> dict:
+def search(
+    home: Path,
+    query: str,
+    *,
+    municipality=None,
+    year=None,
+    doc_type=None,
+    theme=None,
+    instrument=None,
+    partner=None,
+    top_k: int = 10,
+    mode: str = "hybrid",
+    fusion: FusionSettings | None = None,
+    aggregate: AggregateSettings | None = None,
+) -> dict:
     """Ranked passages and the municipalities they support (see module doc of search.aggregate)."""
     text = validate_query(query)
     if mode not in MODES:
@@ -333,8 +396,9 @@ def search(home: Path, query: str, *, municipality=None, year=None, doc_type=Non
     elif mode == "dense":  # the bare baseline: only the loosest floor
         relevant = bool(ranked) and best_cosine >= MIN_DENSE_BASELINE
     else:
-        relevant = bool(ranked) and (graph_hit or best_cosine >= MIN_DENSE_ALONE
-                                     or (best_cosine >= MIN_DENSE and bool(lexical_ranks)))
+        relevant = bool(ranked) and (
+            graph_hit or best_cosine >= MIN_DENSE_ALONE or (best_cosine >= MIN_DENSE and bool(lexical_ranks))
+        )
     answer: list[dict] = []
     message = None
     if relevant:
@@ -353,7 +417,9 @@ def search(home: Path, query: str, *, municipality=None, year=None, doc_type=Non
         ranked = []
         message = "Nothing relevant found for this query" + (" with these filters." if shown else ".")
     return {
-        "query": text, "mode": mode, "filters": shown,
+        "query": text,
+        "mode": mode,
+        "filters": shown,
         "concepts": [{"id": c.id, "label": c.label, "type": c.type, "matched": c.matched} for c in concepts],
         "municipalities": answer,
         "passages": [_passage_out(idx.passages[row], score) for row, score in ranked[:top_k]],

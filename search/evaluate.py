@@ -49,9 +49,13 @@ def gold_municipalities(answer: dict) -> tuple[list[str], bool]:
     """(gold names, whether answer-set scoring applies)."""
     if answer.get("municipalities"):
         return list(answer["municipalities"]), True
-    groups = [v for k, v in answer.items() if isinstance(v, list) and k not in ("documents", "must_not_include",
-                                                                                 "acceptable_documents")
-              and all(isinstance(x, str) and ":" not in x and not x.endswith(".txt") for x in v)]
+    groups = [
+        v
+        for k, v in answer.items()
+        if isinstance(v, list)
+        and k not in ("documents", "must_not_include", "acceptable_documents")
+        and all(isinstance(x, str) and ":" not in x and not x.endswith(".txt") for x in v)
+    ]
     names = sorted({name for group in groups for name in group})
     return names, False
 
@@ -76,13 +80,18 @@ def score_result(result: dict, question: dict) -> dict:
         hit = len({m.casefold() for m in answered} & gold_set)
         precision = hit / len(answered) if answered else (1.0 if not gold_set else 0.0)
         recall = hit / len(gold_set) if gold_set else 1.0
-        out.update(precision=precision, recall=recall,
-                   f1=(2 * precision * recall / (precision + recall)) if precision + recall else 0.0)
+        out.update(
+            precision=precision,
+            recall=recall,
+            f1=(2 * precision * recall / (precision + recall)) if precision + recall else 0.0,
+        )
     else:
         out.update(precision=None, recall=None, f1=None)
     quotes = question.get("evidence", [])
-    first = next((i for i, p in enumerate(result["passages"], start=1)
-                  if any(evidence_hit(p, q) for q in quotes)), None)
+    first = next(
+        (i for i, p in enumerate(result["passages"], start=1) if any(evidence_hit(p, q) for q in quotes)),
+        None,
+    )
     out["hit@5"] = (1.0 if first and first <= HIT_AT else 0.0) if quotes else None
     out["mrr"] = (1.0 / first if first else 0.0) if quotes else None
     return out
@@ -105,9 +114,16 @@ def _summary(rows: list[dict], mode: str) -> dict:
         values = [r[mode][key] for r in rows if r[mode].get(key) is not None]
         return round(mean(values), 4) if values else None
 
-    return {"r_precision": avg("r_precision"), "precision": avg("precision"), "recall": avg("recall"),
-            "f1": avg("f1"), "hit@5": avg("hit@5"), "mrr": avg("mrr"),
-            "errors": sum(len(r[mode]["errors"]) for r in rows), "n": len(rows)}
+    return {
+        "r_precision": avg("r_precision"),
+        "precision": avg("precision"),
+        "recall": avg("recall"),
+        "f1": avg("f1"),
+        "hit@5": avg("hit@5"),
+        "mrr": avg("mrr"),
+        "errors": sum(len(r[mode]["errors"]) for r in rows),
+        "n": len(rows),
+    }
 
 
 def evaluate(home: Path, questions_file: Path, modes: tuple[str, ...] = MODES, top_k: int = 10) -> dict:
@@ -118,12 +134,19 @@ def evaluate(home: Path, questions_file: Path, modes: tuple[str, ...] = MODES, t
     questions = data["questions"] if isinstance(data, dict) else data
     rows = []
     for qid, lang, text, q in questions_to_run(questions):
-        row: dict = {"id": qid, "lang": lang, "kind": q["kind"], "question": text,
-                     "gold": gold_municipalities(q.get("answer", {}))[0]}
+        row: dict = {
+            "id": qid,
+            "lang": lang,
+            "kind": q["kind"],
+            "question": text,
+            "gold": gold_municipalities(q.get("answer", {}))[0],
+        }
         for mode in modes:
             row[mode] = score_result(search(home, text, mode=mode, top_k=top_k), q)
         rows.append(row)
     summary = {mode: _summary(rows, mode) for mode in modes}
-    by_lang = {lang: {mode: _summary([r for r in rows if r["lang"] == lang], mode) for mode in modes}
-               for lang in sorted({r["lang"] for r in rows})}
+    by_lang = {
+        lang: {mode: _summary([r for r in rows if r["lang"] == lang], mode) for mode in modes}
+        for lang in sorted({r["lang"] for r in rows})
+    }
     return {"questions": rows, "summary": summary, "by_language": by_lang, "modes": list(modes)}

@@ -33,15 +33,26 @@ class FusionSettings:
     w_bm25: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_W_BM25", 1.0))
     concept_boost: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_CONCEPT_BOOST", 0.5))
     # added to passages of a municipality the query names by name ("... noemt Haaksbergen")
-    municipality_boost: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_MUNICIPALITY_BOOST", 0.5))
+    municipality_boost: float = field(
+        default_factory=lambda: _env_float("BELEIDSGRAAF_MUNICIPALITY_BOOST", 0.5)
+    )
     depth: int = 200  # ranks considered per list
     # weight of a concept match by how the passage carries it
-    status_weights: dict[str, float] = field(default_factory=lambda: {
-        # "genoemd" means no cue of use was found (ambiguous); volgen / beeindigd / geen_deelname are
-        # explicit statements of non-use and rank below it.
-        "toegepast": 1.0, "voornemen": 1.0, "overweging": 0.5, "onderzoek": 0.5, "genoemd": 0.4,
-        "beeindigd": 0.2, "volgen": 0.2, "geen_deelname": 0.05, None: 0.6,
-    })
+    status_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            # "genoemd" means no cue of use was found (ambiguous); volgen / beeindigd / geen_deelname are
+            # explicit statements of non-use and rank below it.
+            "toegepast": 1.0,
+            "voornemen": 1.0,
+            "overweging": 0.5,
+            "onderzoek": 0.5,
+            "genoemd": 0.4,
+            "beeindigd": 0.2,
+            "volgen": 0.2,
+            "geen_deelname": 0.05,
+            None: 0.6,
+        }
+    )
     theme_weight: float = 0.4  # a query concept found only among the passage's section themes
 
 
@@ -81,14 +92,18 @@ def concept_match(passage: dict, groups: Sequence[frozenset[str]], settings: Fus
         best = 0.0
         for fact in facts:
             if fact.get("id") in group:
-                best = max(best, settings.status_weights.get(fact.get("status"), settings.status_weights[None]))
+                best = max(
+                    best, settings.status_weights.get(fact.get("status"), settings.status_weights[None])
+                )
         if best < settings.theme_weight and not themes.isdisjoint(group):
             best = settings.theme_weight
         total += best
     return total / len(groups)
 
 
-def concept_weights(passages: Sequence[dict], settings: FusionSettings) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def concept_weights(
+    passages: Sequence[dict], settings: FusionSettings
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per concept id: (rows, weight) of every passage carrying it, weighted as in ``concept_match``."""
     best: dict[str, dict[int, float]] = {}
     for row, p in enumerate(passages):
@@ -96,11 +111,15 @@ def concept_weights(passages: Sequence[dict], settings: FusionSettings) -> dict[
         for cid in ids:
             if cid:
                 best.setdefault(cid, {})[row] = concept_match(p, [frozenset({cid})], settings)
-    return {cid: (np.fromiter(d.keys(), np.int64, len(d)), np.fromiter(d.values(), np.float32, len(d)))
-            for cid, d in best.items()}
+    return {
+        cid: (np.fromiter(d.keys(), np.int64, len(d)), np.fromiter(d.values(), np.float32, len(d)))
+        for cid, d in best.items()
+    }
 
 
-def group_vector(group: Iterable[str], weights: dict[str, tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
+def group_vector(
+    group: Iterable[str], weights: dict[str, tuple[np.ndarray, np.ndarray]], n: int
+) -> np.ndarray:
     """Per passage: the best weight with which it carries any concept of the group."""
     out = np.zeros(n, dtype=np.float32)
     for cid in group:
@@ -117,8 +136,13 @@ def rrf_vector(rank_lists: Sequence[tuple[dict[int, int], float]], k: float, n: 
     return out
 
 
-def fuse(dense: dict[int, int], lexical: dict[int, int], group_vectors: Sequence[np.ndarray], n: int,
-         settings: FusionSettings) -> np.ndarray:
+def fuse(
+    dense: dict[int, int],
+    lexical: dict[int, int],
+    group_vectors: Sequence[np.ndarray],
+    n: int,
+    settings: FusionSettings,
+) -> np.ndarray:
     """Fused score per passage row: scaled RRF of both rank lists plus the concept boost.
 
     The boost also lifts passages neither list ranked, so a passage found only through the graph (it

@@ -1,8 +1,9 @@
 """Lexical retrieval: BM25 (bm25s) over lemmatised Dutch tokens.
 
 Lemmas come from spaCy's Dutch lookup table (spacy-lookups-data) with simplemma as fallback for words the
-table lacks (gemeenten → gemeente), through ``ingest.nlp.lemma_for`` (which adds the exceptions table). Both the index and the queries go through the same function, so a
-wrong lemma still matches consistently. Stop words are spaCy's Dutch list.
+table lacks (gemeenten → gemeente), through ``ingest.nlp.lemma_for`` (which adds the exceptions table).
+Both the index and the queries go through the same function, so a wrong lemma still matches consistently.
+Stop words are spaCy's Dutch list.
 """
 
 from __future__ import annotations

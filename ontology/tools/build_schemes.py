@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ontology import DEF, ONTOLOGY_DIR, concept_iri, scheme_iri
@@ -174,7 +174,7 @@ def check(records: dict[str, Record]) -> tuple[list[str], dict[str, list[str]]]:
 
 def to_graph(scheme: str, records: list[Record], meta: dict) -> Graph:
     g = Graph()
-    for prefix, ns in (("bg", BG), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL), ("xsd", XSD)):
+    for prefix, ns in (("bg", BG), ("skos", SKOS), ("dcterms", DCTERMS), ("xsd", XSD)):
         g.bind(prefix, ns)
     prefix = records[0].id.split(":")[0]
     g.bind(prefix, concept_iri(f"{prefix}:x")[:-1])
@@ -186,7 +186,6 @@ def to_graph(scheme: str, records: list[Record], meta: dict) -> Graph:
     for rec in records:
         c = URIRef(concept_iri(rec.id))
         g.add((c, RDF.type, SKOS.Concept))
-        g.add((c, RDF.type, OWL.NamedIndividual))  # lets pyshacl's ont_graph mix the concepts in
         g.add((c, RDF.type, BG[rec.cls]))
         if rec.type == "category":
             g.add((c, RDF.type, BG.Category))

@@ -12,7 +12,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "api" / "static" / "examples"
 ODD_INPUTS = [
     "\u202e\u0000💥",
     "'; DROP TABLE gemeenten; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "<script>alert(1)</script>",
     "} } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o }",
     "%00%ff",
@@ -74,7 +74,9 @@ def test_search_rejects_bad_parameters_with_422(client):
 
 
 def test_search_unknown_labels_answer_with_suggestions(client):
-    error = _error(client.get("/api/search", params={"q": "drugs", "instrument": "damokles"}), 404, "unknown_label")
+    error = _error(
+        client.get("/api/search", params={"q": "drugs", "instrument": "damokles"}), 404, "unknown_label"
+    )
     assert error["suggestions"]
 
 
@@ -165,7 +167,10 @@ def test_hostile_input_never_causes_a_server_error(client, odd):
 
 
 def test_sparql_through_the_app_uses_the_union_default_graph(client):
-    query = "PREFIX bg: <https://w3id.org/beleidsgraaf/def#> SELECT (COUNT(?d) AS ?n) WHERE { ?d a bg:PolicyDocument }"
+    query = (
+        "PREFIX bg: <https://w3id.org/beleidsgraaf/def#> "
+        "SELECT (COUNT(?d) AS ?n) WHERE { ?d a bg:PolicyDocument }"
+    )
     body = client.get("/sparql", params={"query": query}).json()
     assert int(body["results"]["bindings"][0]["n"]["value"]) == client.get("/api/stats").json()["documents"]
     _error(client.get("/sparql", params={"query": "SELEKT ?x"}), 400, "sparql_syntax")

