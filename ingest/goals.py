@@ -4,7 +4,8 @@ Two sources, both cue-driven (ontology/cues.json):
 * lines under goal blocks ("Ambitie(s)", "Doelstellingen", "Wat willen we bereiken?", "Wat gaan we
   doen?", "Wat hebben we over 4 jaar bereikt?"): list items are goals of the block's type, the
   statement right under an "Ambitie" heading is the ambition itself;
-* sentences elsewhere with a goal cue ("ons doel is", "streven naar", "we willen ... verminderen").
+* sentences elsewhere, and running text inside non-ambition goal blocks, with a goal cue ("ons doel
+  is", "streven naar", "we willen ... verminderen", "als streefcijfer", a dated "zal").
 Each goal is linked to the theme of its section path.
 """
 
@@ -90,9 +91,11 @@ def extract_goals(
                     add(ac, s, e, "ambitie", group)
                 elif body.endswith(":") and block == "ambitie":
                     add(ac, s, e, "ambitie", group)
-            continue
+            if block == "ambitie":
+                continue
         for sent in ac.sentences:
-            if sent.line_kind == "heading":
+            # in other goal blocks, running text is read like text elsewhere: by its goal cues
+            if sent.line_kind == "heading" or (block in block_types and sent.line_kind != "text"):
                 continue
             goal_type = goal_type_of_sentence(sent.text)
             if goal_type:

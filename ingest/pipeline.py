@@ -146,7 +146,14 @@ def _instrument_facts(
             if sent is None:
                 continue
             body = _section_body(analysed, ac.chunk.section) if sent.line_kind == "heading" else None
-            status = mention_status(sent.text, sent.lemmas, sent.line_kind, ac.chunk.block, body)
+            status = mention_status(
+                sent.text,
+                sent.lemmas,
+                sent.line_kind,
+                ac.chunk.block,
+                body,
+                span=(hit.start - sent.start, hit.end - sent.start),
+            )
             mention.status = status
             cid = hit.concept_id
             statuses[cid].append(status)

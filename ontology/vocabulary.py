@@ -165,8 +165,13 @@ def concepts_of_type(type: str) -> list[Concept]:
 def labels(concept: Concept) -> list[str]:
     """Every surface form of a concept: Dutch preferred, alternative and hidden labels, acronyms, English."""
     out: list[str] = []
-    for label in (concept.pref_label, *concept.alt_labels, *concept.hidden_labels, *concept.acronyms,
-                  *concept.en_labels):
+    for label in (
+        concept.pref_label,
+        *concept.alt_labels,
+        *concept.hidden_labels,
+        *concept.acronyms,
+        *concept.en_labels,
+    ):
         if label not in out:
             out.append(label)
     return out
@@ -243,8 +248,10 @@ def _candidates(label: str, type: str | None) -> list[Concept]:
         hits = [(rank, cid) for rank, cid in index.get(key, []) if type in (None, concepts[cid].type)]
         if hits:
             best = min(rank for rank, _ in hits)
-            ids = sorted({cid for rank, cid in hits if rank == best},
-                         key=lambda i: (_TYPE_PREFERENCE[concepts[i].type], i))
+            ids = sorted(
+                {cid for rank, cid in hits if rank == best},
+                key=lambda i: (_TYPE_PREFERENCE[concepts[i].type], i),
+            )
             return [concepts[i] for i in ids]
     return []
 

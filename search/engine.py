@@ -65,13 +65,17 @@ def build_index(
     cache: Path | None = None,
     progress: bool = False,
     index_kind: str | None = None,
+    vectors: np.ndarray | None = None,
 ) -> dict:
     """Write the index files for ``passages`` into ``dest`` (a fresh folder); returns build statistics."""
     started = time.perf_counter()
     name = configured_model(model)
     dest.mkdir(parents=True, exist_ok=True)
     texts = [passage_text(p) for p in passages]
-    vectors, computed = embed_passages_with_stats(texts, name, cache=cache, progress=progress)
+    if vectors is None:
+        vectors, computed = embed_passages_with_stats(texts, name, cache=cache, progress=progress)
+    else:  # precomputed (benchmarks)
+        vectors, computed = np.asarray(vectors, dtype=np.float32), 0
     t_embed = time.perf_counter() - started
     index = vector_index.build(vectors, kind=index_kind)
     vector_index.save(index, dest / "dense.faiss")

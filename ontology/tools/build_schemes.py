@@ -159,7 +159,7 @@ def check(records: dict[str, Record]) -> tuple[list[str], dict[str, list[str]]]:
     by_label: dict[str, set[str]] = defaultdict(set)
     for rec in records.values():
         kind = "category" if rec.type == "category" else rec.type
-        for label in {rec.label, *rec.alt, *rec.hidden, *rec.acronyms}:
+        for label in {rec.label, *rec.alt, *rec.hidden, *rec.acronyms, *rec.en}:
             by_type[(kind, _norm(label))].add(rec.id)
             by_label[_norm(label)].add(rec.id)
         for target in [*rec.broader, *rec.legal_basis]:
@@ -168,7 +168,7 @@ def check(records: dict[str, Record]) -> tuple[list[str], dict[str, list[str]]]:
     for (kind, label), ids in sorted(by_type.items()):
         if len(ids) > 1:
             errors.append(f"label {label!r} names several {kind} concepts: {sorted(ids)}")
-    shared = {lab: sorted(ids) for lab, ids in by_label.items() if len({i.split(':')[0] for i in ids}) > 1}
+    shared = {lab: sorted(ids) for lab, ids in by_label.items() if len({i.split(":")[0] for i in ids}) > 1}
     return errors, shared
 
 

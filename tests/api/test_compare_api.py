@@ -81,7 +81,9 @@ def test_matrix_csv_download(client):
 
 
 def test_timeline_of_one_concept(client):
-    body = client.get("/api/timeline", params={"municipality": "Hengelo", "concept": "theme:ondermijning"}).json()
+    body = client.get(
+        "/api/timeline", params={"municipality": "Hengelo", "concept": "theme:ondermijning"}
+    ).json()
     (entry,) = body["concepts"]
     assert entry["id"] == "theme:ondermijning"
     assert OLD in entry["documents"] and NEW + ".txt" in entry["documents"]
@@ -104,7 +106,7 @@ def test_compare_page_labels_changes_in_dutch_with_evidence_on_both_sides(client
 
 
 def test_compare_page_without_choice_shows_the_form_and_unknown_is_404(client):
-    assert "<select name=\"a\">" in client.get("/vergelijken").text
+    assert '<select name="a">' in client.get("/vergelijken").text
     assert client.get("/vergelijken", params={"a": "x", "b": "y"}).status_code == 404
 
 

@@ -30,12 +30,11 @@ SEARCHES = [
     "veiligheidsgevoel van inwoners",
     "zorg en veiligheid personen met verward gedrag",
 ]
+BG = "PREFIX bg: <https://w3id.org/beleidsgraaf/def#> "
 SPARQL = [
-    "PREFIX bg: <https://w3id.org/beleidsgraaf/def#> SELECT ?d ?t WHERE { ?d a bg:PolicyDocument ; "
-    "<http://purl.org/dc/terms/title> ?t }",
-    "PREFIX bg: <https://w3id.org/beleidsgraaf/def#> SELECT ?g (COUNT(?i) AS ?n) WHERE { ?g a bg:Municipality ; "
-    "bg:usesInstrument ?i } GROUP BY ?g",
-    "PREFIX bg: <https://w3id.org/beleidsgraaf/def#> SELECT ?f ?c WHERE { ?f a bg:InstrumentUse ; bg:concept ?c } LIMIT 100",
+    BG + "SELECT ?d ?t WHERE { ?d a bg:PolicyDocument ; <http://purl.org/dc/terms/title> ?t }",
+    BG + "SELECT ?g (COUNT(?i) AS ?n) WHERE { ?g a bg:Municipality ; bg:usesInstrument ?i } GROUP BY ?g",
+    BG + "SELECT ?f ?c WHERE { ?f a bg:InstrumentUse ; bg:concept ?c } LIMIT 100",
 ]
 
 

@@ -58,3 +58,27 @@ def test_goal_text_is_verbatim_without_list_marker_and_linked_to_theme():
 
 def test_challenges_are_not_goals():
     assert not any(g.text.startswith("Ondermijning komt overal voor") for g in _goals())
+
+
+def test_goal_sentences_in_running_text():
+    from ingest.goals import goal_type_of_sentence
+
+    assert goal_type_of_sentence(
+        "Als streefcijfer voor 2024 hanteren wij de cijfers van 2019 minus 10%."
+    ) == ("streefcijfer")
+    assert goal_type_of_sentence("Het streven is om buiten de top 100 te geraken.") == "streefcijfer"
+    assert goal_type_of_sentence(
+        "De doelstelling voor de periode 2021-2024 is dat alle meldingen tijdig zijn."
+    ) == ("doelstelling")
+    # a dated commitment is a toezegging
+    assert (
+        goal_type_of_sentence("Daarnaast zal in 2025 verder ingezet worden op bewustwording.") == "toezegging"
+    )
+    assert goal_type_of_sentence("We willen het aantal woninginbraken verder verminderen.") == "voornemen"
+
+
+def test_a_wish_without_an_aim_is_not_a_goal():
+    from ingest.goals import goal_type_of_sentence
+
+    assert goal_type_of_sentence("We willen daarbij bewoners uitdrukkelijk betrekken.") is None
+    assert goal_type_of_sentence("Ondermijning komt overal voor in de gemeente.") is None

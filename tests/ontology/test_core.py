@@ -41,28 +41,50 @@ def test_every_bg_term_has_dutch_and_english_label_and_comment(core):
 
 def test_class_hierarchy(core):
     expected = [
-        (BG.Municipality, ORG.Organization), (BG.PolicyDocument, PROV.Entity),
-        (BG.PolicyDocument, DCTERMS.BibliographicResource), (BG.Mention, BG.Span),
-        (BG.Extraction, PROV.Activity), (BG.InstrumentUse, BG.Fact), (BG.ThemeFact, BG.Fact),
-        (BG.PartnerFact, BG.Fact), (BG.DamoclesPolicy, BG.PolicyRule),
+        (BG.Municipality, ORG.Organization),
+        (BG.PolicyDocument, PROV.Entity),
+        (BG.PolicyDocument, DCTERMS.BibliographicResource),
+        (BG.Mention, BG.Span),
+        (BG.Extraction, PROV.Activity),
+        (BG.InstrumentUse, BG.Fact),
+        (BG.ThemeFact, BG.Fact),
+        (BG.PartnerFact, BG.Fact),
+        (BG.DamoclesPolicy, BG.PolicyRule),
     ]
     for sub, sup in expected:
         assert (sub, RDFS.subClassOf, sup) in core, (sub, sup)
-    for name in ("IntegralSafetyPlan", "SafetyAnalysis", "ImplementationPlan", "CouncilLetter", "PolicyRule",
-                 "Kadernota", "AnnualReport", "OtherPolicyDocument"):
+    for name in (
+        "IntegralSafetyPlan",
+        "SafetyAnalysis",
+        "ImplementationPlan",
+        "CouncilLetter",
+        "PolicyRule",
+        "Kadernota",
+        "AnnualReport",
+        "OtherPolicyDocument",
+    ):
         assert (BG[name], RDFS.subClassOf, BG.PolicyDocument) in core, name
     for name in ("Theme", "Instrument", "Partner", "LegalFramework", "DocumentType", "Status"):
         assert (BG[name], RDFS.subClassOf, SKOS.Concept) in core, name
 
 
 def test_inverses_and_sub_properties(core):
-    for prop, inverse in [(BG.municipality, BG.hasDocument), (BG.inDocument, BG.hasPart),
-                          (BG.inPassage, BG.hasSpan), (SKOS.narrower, SKOS.broader),
-                          (SKOS.narrowerTransitive, SKOS.broaderTransitive)]:
+    for prop, inverse in [
+        (BG.municipality, BG.hasDocument),
+        (BG.inDocument, BG.hasPart),
+        (BG.inPassage, BG.hasSpan),
+        (SKOS.narrower, SKOS.broader),
+        (SKOS.narrowerTransitive, SKOS.broaderTransitive),
+    ]:
         assert (prop, OWL.inverseOf, inverse) in core, prop
-    for sub, sup in [(BG.municipality, DCTERMS.publisher), (BG.inDocument, DCTERMS.isPartOf),
-                     (BG.text, RDF.value), (BG.usesInstrument, BG.hasInstrument),
-                     (BG.priorityTheme, BG.hasTheme), (SKOS.broader, SKOS.broaderTransitive)]:
+    for sub, sup in [
+        (BG.municipality, DCTERMS.publisher),
+        (BG.inDocument, DCTERMS.isPartOf),
+        (BG.text, RDF.value),
+        (BG.usesInstrument, BG.hasInstrument),
+        (BG.priorityTheme, BG.hasTheme),
+        (SKOS.broader, SKOS.broaderTransitive),
+    ]:
         assert (sub, RDFS.subPropertyOf, sup) in core, sub
     assert (SKOS.broaderTransitive, RDF.type, OWL.TransitiveProperty) in core
 

@@ -61,8 +61,13 @@ def test_broken_graph_is_rejected(sample_document, shapes, ontology_graph):
     g.remove((URIRef(DOC), BG.sourceFile, None))
     found = violations(results(g, shapes, ontology_graph))
     expected = {
-        (PASSAGE, NIF.beginIndex), (MENTION, BG.mentionOf), (FACT, BG.status), (FACT, BG.concept),
-        (TARGET, BG.value), (TARGET, BG.unit), (URIRef(DOC), BG.sourceFile),
+        (PASSAGE, NIF.beginIndex),
+        (MENTION, BG.mentionOf),
+        (FACT, BG.status),
+        (FACT, BG.concept),
+        (TARGET, BG.value),
+        (TARGET, BG.unit),
+        (URIRef(DOC), BG.sourceFile),
     }
     assert expected <= found, expected - found
 

@@ -53,7 +53,9 @@ def stand_in_embedder(groups: dict[str, int]):
 
 
 def test_goals_with_identical_normalised_text_pair_without_embeddings():
-    pairs = compare.match_by_meaning(["• Minder overlast, in de wijk!"], ["minder overlast in de wijk"], None, 0.9)
+    pairs = compare.match_by_meaning(
+        ["• Minder overlast, in de wijk!"], ["minder overlast in de wijk"], None, 0.9
+    )
     assert pairs == [(0, 0, 1.0, "text")]
 
 
@@ -78,7 +80,7 @@ def test_strongest_status_prefers_use_over_mention():
     assert compare.strongest_status(set()) is None
 
 
-# ------------------------------------------------------------------------------------ documents by construction
+# ------------------------------------------------------------------------ documents by construction
 
 MUNI = Municipality("Oldenzaal", "GM0173")
 
@@ -96,19 +98,29 @@ def _build(doc_id: str, period: tuple[int, int], paragraphs: list[str], spec: di
         passage = next(p for p in passages if p.start <= start < p.end)
         return Evidence(passage.id, start, start + len(quote), quote)
 
-    goals = [Goal(f"{doc_id}/goal/{n}", q, "doelstelling", None, ev(q)) for n, q in enumerate(spec["goals"], 1)]
+    goals = [
+        Goal(f"{doc_id}/goal/{n}", q, "doelstelling", None, ev(q)) for n, q in enumerate(spec["goals"], 1)
+    ]
     targets = [
         Target(f"{doc_id}/target/{n}", metric, value, unit, ev(q), comparator="<=", year=year)
         for n, (q, metric, value, unit, year) in enumerate(spec["targets"], 1)
     ]
     return IngestedDocument(
-        meta=DocumentMeta(doc_id=doc_id, file=f"{doc_id}.txt", title=f"Veiligheidsplan {period[0]}-{period[1]}",
-                          doc_type="doctype:integraal_veiligheidsplan", municipality=MUNI,
-                          period_start=period[0], period_end=period[1]),
+        meta=DocumentMeta(
+            doc_id=doc_id,
+            file=f"{doc_id}.txt",
+            title=f"Veiligheidsplan {period[0]}-{period[1]}",
+            doc_type="doctype:integraal_veiligheidsplan",
+            municipality=MUNI,
+            period_start=period[0],
+            period_end=period[1],
+        ),
         text=text,
         passages=passages,
         themes=[ThemeFact(t, priority=p, evidence=[ev(q)]) for t, p, q in spec["themes"]],
-        instruments=[InstrumentUse(i, s, ("theme:ondermijning",), [ev(q)]) for i, s, q in spec["instruments"]],
+        instruments=[
+            InstrumentUse(i, s, ("theme:ondermijning",), [ev(q)]) for i, s, q in spec["instruments"]
+        ],
         partners=[PartnerFact(p, None, [ev(q)]) for p, q in spec["partners"]],
         goals=goals,
         targets=targets,
@@ -130,27 +142,53 @@ NEW_PARAS = [
     "In 2027 voelt hoogstens 10% van de inwoners zich onveilig.",
 ]
 OLD_SPEC = {
-    "themes": [("theme:ondermijning", True, "Ondermijning heeft prioriteit"),
-               ("theme:jeugd_en_veiligheid", False, "Jeugd en veiligheid vraagt aandacht")],
-    "instruments": [("instrument:damocles_13b", "toegepast", "We passen artikel 13b Opiumwet toe"),
-                    ("instrument:bibob", "genoemd", "De Wet Bibob wordt kort uitgelegd")],
+    "themes": [
+        ("theme:ondermijning", True, "Ondermijning heeft prioriteit"),
+        ("theme:jeugd_en_veiligheid", False, "Jeugd en veiligheid vraagt aandacht"),
+    ],
+    "instruments": [
+        ("instrument:damocles_13b", "toegepast", "We passen artikel 13b Opiumwet toe"),
+        ("instrument:bibob", "genoemd", "De Wet Bibob wordt kort uitgelegd"),
+    ],
     "partners": [("partner:politie", "de politie"), ("partner:ggd", "de GGD")],
-    "goals": ["We verminderen het aantal woninginbraken met tien procent.",
-              "Evenementen verlopen zonder incidenten."],
-    "targets": [("In 2023 voelt hoogstens 14% van de inwoners zich onveilig.",
-                 "aandeel inwoners dat zich onveilig voelt", 14.0, "%", 2023)],
+    "goals": [
+        "We verminderen het aantal woninginbraken met tien procent.",
+        "Evenementen verlopen zonder incidenten.",
+    ],
+    "targets": [
+        (
+            "In 2023 voelt hoogstens 14% van de inwoners zich onveilig.",
+            "aandeel inwoners dat zich onveilig voelt",
+            14.0,
+            "%",
+            2023,
+        )
+    ],
 }
 NEW_SPEC = {
-    "themes": [("theme:ondermijning", True, "Ondermijning blijft prioriteit"),
-               ("theme:digitale_veiligheid", True, "Digitale veiligheid is een nieuwe prioriteit")],
-    "instruments": [("instrument:damocles_13b", "toegepast", "We passen artikel 13b Opiumwet toe"),
-                    ("instrument:bibob", "toegepast", "We passen de Wet Bibob toe"),
-                    ("instrument:cameratoezicht", "voornemen", "We gaan cameratoezicht invoeren")],
+    "themes": [
+        ("theme:ondermijning", True, "Ondermijning blijft prioriteit"),
+        ("theme:digitale_veiligheid", True, "Digitale veiligheid is een nieuwe prioriteit"),
+    ],
+    "instruments": [
+        ("instrument:damocles_13b", "toegepast", "We passen artikel 13b Opiumwet toe"),
+        ("instrument:bibob", "toegepast", "We passen de Wet Bibob toe"),
+        ("instrument:cameratoezicht", "voornemen", "We gaan cameratoezicht invoeren"),
+    ],
     "partners": [("partner:politie", "de politie"), ("partner:om", "het Openbaar Ministerie")],
-    "goals": ["Het aantal inbraken in woningen daalt met 10 procent.",
-              "Inwoners zijn weerbaar tegen cybercriminaliteit."],
-    "targets": [("In 2027 voelt hoogstens 10% van de inwoners zich onveilig.",
-                 "aandeel inwoners dat zich onveilig voelt", 10.0, "%", 2027)],
+    "goals": [
+        "Het aantal inbraken in woningen daalt met 10 procent.",
+        "Inwoners zijn weerbaar tegen cybercriminaliteit.",
+    ],
+    "targets": [
+        (
+            "In 2027 voelt hoogstens 10% van de inwoners zich onveilig.",
+            "aandeel inwoners dat zich onveilig voelt",
+            10.0,
+            "%",
+            2027,
+        )
+    ],
 }
 OLD_ID = "oldenzaal_veiligheidsplan_2020-2023"
 NEW_ID = "oldenzaal_veiligheidsplan_2024-2027"
@@ -226,8 +264,10 @@ def test_a_reworded_goal_is_matched_by_meaning_and_the_others_are_added_or_remov
 def test_a_target_on_the_same_metric_reports_what_changed(built):
     targets = built["targets"]
     assert len(targets["kept"]) == 1
-    assert targets["kept"][0]["changed"] == {"value": {"from": 14.0, "to": 10.0},
-                                             "year": {"from": 2023, "to": 2027}}
+    assert targets["kept"][0]["changed"] == {
+        "value": {"from": 14.0, "to": 10.0},
+        "year": {"from": 2023, "to": 2027},
+    }
 
 
 def test_unknown_documents_and_municipalities_are_clear_not_found_errors(built_home):
@@ -253,8 +293,10 @@ def test_timeline_follows_a_concept_through_the_periods(built_home):
         line = compare.timeline(store, "Oldenzaal", "Wet Bibob", kind="instrument")
     (entry,) = line["concepts"]
     assert entry["id"] == "instrument:bibob"
-    assert [(a["period"], a["status"]) for a in entry["appearances"]] == [("2020-2023", "genoemd"),
-                                                                            ("2024-2027", "toegepast")]
+    assert [(a["period"], a["status"]) for a in entry["appearances"]] == [
+        ("2020-2023", "genoemd"),
+        ("2024-2027", "toegepast"),
+    ]
 
 
 def test_period_filter_keeps_only_documents_whose_period_contains_the_year(built_home):
@@ -308,7 +350,9 @@ def test_hengelo_evidence_quotes_are_verbatim_source_text(hengelo, corpus_store)
     from pathlib import Path
 
     corpus = Path(__file__).resolve().parents[2] / "corpus"
-    sources = {name: (corpus / name).read_text(encoding="utf-8") for name in (HENGELO_OLD + ".txt", HENGELO_NEW)}
+    sources = {
+        name: (corpus / name).read_text(encoding="utf-8") for name in (HENGELO_OLD + ".txt", HENGELO_NEW)
+    }
     items = hengelo["instruments"]["kept"][:5]
     for item in items:
         for ev in item["evidence_a"] + item["evidence_b"]:
