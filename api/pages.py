@@ -117,9 +117,11 @@ def mark_spans(text: str, offset: int, spans: list[dict[str, Any]]) -> Markup:
 
 
 def query_terms(result: dict[str, Any]) -> list[str]:
-    """Words to highlight for a search answer: labels of the recognised concepts and the query's words."""
-    from search.lexical import _stop_words
+    """Words to highlight for a search answer.
 
+    When the query names concepts, their labels (and those of narrower concepts) are what the answer is
+    about; otherwise the query's content words (not stop words) are highlighted.
+    """
     terms: list[str] = []
     try:
         from ontology.vocabulary import labels, load_concepts, narrower_closure
@@ -132,11 +134,12 @@ def query_terms(result: dict[str, Any]) -> list[str]:
                     terms.extend(labels(concepts[cid]))
     except (ImportError, LookupError, ValueError):
         pass
-    stop = _stop_words()
-    terms += [
-        w for w in re.findall(r"\w[\w-]*", result.get("query") or "") if len(w) >= 4 and w.lower() not in stop
-    ]
-    return terms
+    if any(terms):
+        return terms
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    words = re.findall(r"\w[\w-]*", result.get("query") or "")
+    return [w for w in words if len(w) >= 4 and w.lower() not in STOP_WORDS]
 
 
 def document_spans(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -341,12 +344,13 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
 
 
 def example_queries() -> list[dict[str, str]]:
-    """The example SPARQL queries shipped with the UI: title (first comment line) and text."""
+    """The example SPARQL queries shipped with the UI: title (first comment line), description, text."""
     out = []
     for path in sorted(EXAMPLES_DIR.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        first = next((line for line in text.splitlines() if line.startswith("#")), "# " + path.stem)
-        out.append({"name": path.stem, "title": first.lstrip("# ").strip(), "query": text})
+        comments = [line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")]
+        title = comments[0] if comments else path.stem
+        out.append({"name": path.stem, "title": title, "description": " ".join(comments[1:]), "query": text})
     return out
 
 

@@ -130,7 +130,7 @@ def test_sparql_editor_runs_an_example_query(laptop, site, screenshots):
     assert answer.value.status == 200
     page.wait_for_selector(".yasr table tbody tr")
     assert page.locator(".yasr table tbody tr").count() >= 1
-    page.screenshot(path=str(screenshots / "sparql-editor-laptop.png"))
+    page.screenshot(path=str(screenshots / "sparql-editor-laptop.png"), full_page=True)
 
 
 def test_phone_width_is_readable_without_sideways_scrolling(phone, site, screenshots):
