@@ -37,12 +37,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.errors import ApiError
@@ -204,6 +204,14 @@ class Executor:
             else:
                 future.set_exception(value)
 
+        def report(ok: bool, value: Any) -> None:
+            if cancelled.is_set():
+                return  # the request has given up; nobody is waiting for this
+            try:
+                loop.call_soon_threadsafe(settle, ok, value)
+            except RuntimeError:  # the server's event loop has shut down meanwhile
+                pass
+
         def target() -> None:
             if not self._slots.acquire(timeout=self.timeout):
                 return  # the request has timed out already
@@ -212,9 +220,9 @@ class Executor:
                     return
                 with self.open_dataset() as store:
                     value = work(store, cancelled)
-                loop.call_soon_threadsafe(settle, True, value)
+                report(True, value)
             except BaseException as exc:  # handed to the request, which decides the answer
-                loop.call_soon_threadsafe(settle, False, exc)
+                report(False, exc)
             finally:
                 self._slots.release()
 
@@ -663,7 +671,18 @@ def create_sparql_router(
         summary="SPARQL 1.1 query (GET), or the service description when no query is given",
         responses={200: {"content": {m: {} for m in [*SELECT_TYPES.values(), *GRAPH_TYPES.values()]}}},
     )
-    async def sparql_get(request: Request) -> Response:
+    async def sparql_get(
+        request: Request,
+        query: Annotated[
+            str | None, Query(description="SPARQL query; none gives the service description")
+        ] = None,
+        default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+        named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+        format: Annotated[
+            str | None, Query(description="json, xml, csv, tsv, turtle, nt, jsonld (overrides Accept)")
+        ] = None,
+    ) -> Response:
+        """Parameters are declared for the API docs; the protocol decoding below reads them itself."""
         raw = request.url.query or ""
         _check_size(raw, settings.max_query_bytes * 4)
         op = _decode_params(_query_params(request))

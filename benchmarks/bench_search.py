@@ -1,4 +1,4 @@
-"""Search at scale: ≥ 100,000 passages (run: ``python -m benchmarks.bench_search [--home DIR]``; not in make test).
+"""Search at scale: ≥ 100,000 passages. Run `python -m benchmarks.bench_search` (not in make test).
 
 How the collection is scaled: the real corpus passages (from ``--home``'s search index, else a temporary
 ingest of ``corpus/``) are replicated across synthetic municipalities (codes GM9xxx) until there are at
@@ -140,7 +140,9 @@ def _faiss_latency(index, queries: np.ndarray, k: int = 10) -> tuple[list[float]
 
 
 def _dir_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
+    if not path.is_dir():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def main() -> None:
@@ -234,12 +236,14 @@ def _print(result: dict, out: Path) -> None:
     from rich.table import Table
 
     e = result["embedding"]
-    table = Table(title=f"Search benchmark: {result['scaled_passages']:,} passages ({result['real_passages']} real)")
+    n, real = result["scaled_passages"], result["real_passages"]
+    table = Table(title=f"Search benchmark: {n:,} passages ({real} real)")
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row(
         "embedding throughput (real passages)",
-        f"{e['passages_per_second']} passages/s ({e['sample']} × {e['mean_chars']} chars, {e['threads']} threads)",
+        f"{e['passages_per_second']} passages/s "
+        f"({e['sample']} × {e['mean_chars']} chars, {e['threads']} threads)",
     )
     table.add_row("query embedding p50", f"{e['query_embed_ms_p50']} ms")
     for kind, b in result["faiss"].items():
@@ -247,7 +251,9 @@ def _print(result: dict, out: Path) -> None:
         table.add_row(f"{kind}: search p50 / p95", f"{b['p50_ms']} / {b['p95_ms']} ms")
     table.add_row("HNSW recall@10 vs exact", str(result["faiss"]["hnsw"]["recall@10"]))
     eb, es = result["engine_build"], result["engine_search"]
-    table.add_row("engine index build (vectors given)", f"{eb['seconds']} s, {eb['index']}; load {eb['load_seconds']} s")
+    table.add_row(
+        "engine index build (vectors given)", f"{eb['seconds']} s, {eb['index']}; load {eb['load_seconds']} s"
+    )
     table.add_row("engine index size (MB)", ", ".join(f"{k} {v}" for k, v in eb["size_mb"].items()))
     table.add_row("hybrid search p50 / p95 (end to end)", f"{es['p50_ms']} / {es['p95_ms']} ms")
     table.add_row(

@@ -425,6 +425,7 @@ def search(
         "mode": mode,
         "filters": shown,
         "concepts": [{"id": c.id, "label": c.label, "type": c.type, "matched": c.matched} for c in concepts],
+        "named_municipalities": named,
         "municipalities": answer,
         "passages": [_passage_out(idx.passages[row], score) for row, score in ranked[:top_k]],
         "message": message,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from pathlib import Path
 
 import click
 
@@ -37,8 +39,20 @@ def serve(
     from api.app import create_app
 
     app = create_app(obj["home"], sparql_timeout=sparql_timeout, sparql_row_limit=sparql_row_limit)
+    threading.Thread(target=_warm_up, args=(obj["home"],), name="warm-up", daemon=True).start()
     log.info("serving %s on http://%s:%d/", obj["home"], host, port)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+def _warm_up(home: Path) -> None:
+    """Load the embedding model and search index before the first visitor asks (best effort)."""
+    from search.engine import search
+
+    try:
+        search(home, "veiligheid", top_k=1)
+        log.info("search index and embedding model loaded")
+    except Exception as exc:  # noqa: BLE001 - an empty data folder is fine; the first search will say so
+        log.info("search warm-up skipped: %s", exc)
 
 
 COMMANDS = [serve]

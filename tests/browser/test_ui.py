@@ -89,6 +89,7 @@ def test_question_gives_municipality_cards_with_highlighted_evidence(laptop, sit
 def test_filters_and_municipality_page(laptop, site, screenshots):
     page, _ = laptop
     page.goto(site + "/")
+    page.locator("details.filters summary").click()  # filters fold away until asked for
     options = page.locator("#f-municipality option")
     assert options.count() >= 2
     code = options.nth(1).get_attribute("value")
@@ -130,6 +131,7 @@ def test_sparql_editor_runs_an_example_query(laptop, site, screenshots):
     assert answer.value.status == 200
     page.wait_for_selector(".yasr table tbody tr")
     assert page.locator(".yasr table tbody tr").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"] + 1
     page.screenshot(path=str(screenshots / "sparql-editor-laptop.png"), full_page=True)
 
 
@@ -138,7 +140,9 @@ def test_phone_width_is_readable_without_sideways_scrolling(phone, site, screens
     page.goto(site + "/?" + "q=" + QUESTION.replace(" ", "+"))
     assert page.locator(".municipality-card").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
-    page.screenshot(path=str(screenshots / "zoeken-telefoon.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "zoeken-telefoon.png"))
+    page.locator("#resultaten").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "zoeken-telefoon-resultaten.png"))
     page.locator(".municipality-card blockquote.evidence footer a").first.click()
     page.wait_for_url(re.compile(r"/documenten/"))
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
