@@ -62,12 +62,7 @@ class StoreHolder:
     def run_update(self, update: str) -> None:
         """Apply a SPARQL update through a short-lived writable handle (only with an update token)."""
         with GraphStore.open(self.home, read_only=False) as store:
-            runner = getattr(store, "update", None)
-            if callable(runner):
-                runner(update)
-            else:
-                store.store.update(update)
-                store._bump()
+            store.update(update)
 
 
 def _env_float(name: str, default: float) -> float:

@@ -110,7 +110,7 @@ def test_validate_exits_1_on_a_violation(tmp_path):
         store.update(
             f"INSERT DATA {{ GRAPH <https://w3id.org/beleidsgraaf/graph/asserted/{doc_id}> {{"
             f" <https://w3id.org/beleidsgraaf/id/doc/{doc_id}/p9999>"
-            " a <https://w3id.org/beleidsgraaf/def#Passage> }} }"
+            " a <https://w3id.org/beleidsgraaf/def#Passage> } }"
         )
     bad = run(tmp_path, "validate")
     assert bad.exit_code == 1 and "p9999" in bad.stdout
