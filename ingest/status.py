@@ -123,7 +123,7 @@ def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tu
     if span is None:
         return sentence_cue(text, lemmas)
     start, end = span
-    if _framework_before().search(_norm(text[max(0, start - 40) : start])):
+    if _framework_before().search(_norm(text[max(0, start - 40) : start]) + " "):
         return "toegepast:kader", "toegepast"
     clause = clause_of(text, start, end)
     segment = clause_of(text, start, end, contrast_only=True)

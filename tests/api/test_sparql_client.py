@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from tests.api.live import LiveServer
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "api" / "static" / "examples").glob("*.rq"))
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((REPO / "api" / "static" / "examples").glob("*.rq"))
+README_QUERIES = re.findall(r"```sparql\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
 BG = "PREFIX bg: <https://w3id.org/beleidsgraaf/def#>\n"
 DOCS = BG + "SELECT ?d WHERE { ?d a bg:PolicyDocument } ORDER BY ?d"
 
@@ -73,6 +76,16 @@ def test_every_example_query_runs_and_answers(live_url, path):
         assert isinstance(result["boolean"], bool)
     else:
         assert result["results"]["bindings"], f"{path.name} returned no rows on the corpus"
+
+
+def test_readme_has_example_queries():
+    assert len(README_QUERIES) >= 4
+
+
+@pytest.mark.parametrize("query", README_QUERIES, ids=[f"readme-{i}" for i in range(len(README_QUERIES))])
+def test_every_readme_query_runs_and_answers(live_url, query):
+    result = _wrapper(live_url, query, JSON).queryAndConvert()
+    assert result["results"]["bindings"], f"README query returned no rows on the corpus:\n{query}"
 
 
 def test_service_description_lists_the_named_graphs(live_url):
