@@ -2,9 +2,9 @@
 
 The municipality list IS the answer, so it is not padded with every place that appears in the ranking:
 - when the query names concepts, a municipality must have a passage (anywhere in the index, within the
-  filters) that carries one of them or a narrower one strongly enough: an instrument not explicitly
-  unused (a use status, or a mention without any status cue; "only following developments", "stopped",
-  "not taking part" do not count), a partner / law / theme at all. Its best passage must also reach
+  filters) that carries one of them or a narrower one strongly enough: an instrument with a use status
+  (toegepast, voornemen; "only mentioned", "to be investigated", "only following developments",
+  "stopped", "not taking part" do not count), a partner / law / theme at all. Its best passage must also reach
   ``min_relative_supported`` × the best passage overall (``min_relative`` when only a theme supports it:
   themes are broad context);
 - when the query names no concept (or nothing in the graph carries it), a municipality's best passage must
@@ -33,10 +33,10 @@ class AggregateSettings:
     min_relative_supported: float = field(
         default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_RELATIVE_SUPPORTED", 0.3)
     )
-    # concept support needed (see FusionSettings.status_weights): for instruments at least "genoemd"
-    # (no cue either way), so explicit non-use (volgen, beeindigd, geen_deelname) is left out ...
+    # concept support needed (see FusionSettings.status_weights): for instruments a use status
+    # (toegepast, voornemen) — mention is not use, so "genoemd", "onderzoek", "volgen" ... are left out ...
     min_support_instrument: float = field(
-        default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_SUPPORT_INSTRUMENT", 0.4)
+        default_factory=lambda: _env_float("BELEIDSGRAAF_MIN_SUPPORT_INSTRUMENT", 0.9)
     )
     # ... any mention or section theme for partners, laws and themes
     min_support_other: float = field(

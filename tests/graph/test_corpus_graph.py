@@ -23,11 +23,6 @@ def _which_questions() -> list[dict]:
     return [q for q in items if q["kind"] == "which_municipalities" and "instrument" in q["answer"]]
 
 
-# Questions whose gold answer extraction does not reach yet (status detection marks the use as
-# "genoemd"); they are reported as xfail so a fix shows up as XPASS rather than being hidden.
-_EXTRACTION_GAPS = {"q01", "q14"}
-
-
 def test_every_corpus_file_is_a_document(store):
     from ingest.load import iter_documents
 
@@ -51,8 +46,6 @@ def test_stats_add_up(store):
 
 @pytest.mark.parametrize("question", _which_questions(), ids=lambda q: q["id"])
 def test_which_instrument_matches_the_gold_municipalities(store, question):
-    if question["id"] in _EXTRACTION_GAPS:
-        pytest.xfail("extraction marks this use as only mentioned")
     answer = question["answer"]
     gold = set(answer.get("municipalities") or answer.get("started") or [])
     result = queries.which(store, instrument=answer["instrument"])
