@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from api.errors import ApiError
 from graph.errors import GraphError, NotFound
 from search import compare
+from search.compare import CATEGORY_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,6 @@ _FALLBACK_BASE = """<!doctype html>
 <main>{% block content %}{% endblock %}</main></body></html>"""
 
 STATE_LABELS = {"added": "nieuw", "removed": "vervallen", "kept": "behouden"}
-CATEGORY_LABELS = {
-    "priority_themes": "Prioritaire thema's",
-    "themes": "Thema's",
-    "instruments": "Instrumenten",
-    "partners": "Partners",
-    "goals": "Doelen",
-    "targets": "Streefcijfers",
-}
 KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners", "theme": "Thema's"}
 
 router = APIRouter()

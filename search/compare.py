@@ -51,6 +51,14 @@ DEFAULT_TARGET_THRESHOLD = 0.92
 
 FACT_KINDS = ("theme", "instrument", "partner")
 COMPARE_CATEGORIES = ("priority_themes", "themes", "instruments", "partners", "goals", "targets")
+CATEGORY_LABELS = {  # Dutch headings shown by the CLI and the comparison page
+    "priority_themes": "Prioritaire thema's",
+    "themes": "Thema's",
+    "instruments": "Instrumenten",
+    "partners": "Partners",
+    "goals": "Doelen",
+    "targets": "Streefcijfers",
+}
 MATRIX_KINDS = ("instrument", "partner")
 USE_STATUSES = ("toegepast", "voornemen")  # statuses that say the municipality acts ("mention is not use")
 MAX_CELL_EVIDENCE = 5

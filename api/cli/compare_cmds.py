@@ -5,23 +5,16 @@ prints that function's result unchanged, otherwise a short Dutch summary with ev
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from api.cli.common import fail, print_json
 from graph.errors import GraphError
+from search.compare import CATEGORY_LABELS
 
-CATEGORY_LABELS = {
-    "priority_themes": "Prioritaire thema's",
-    "themes": "Thema's",
-    "instruments": "Instrumenten",
-    "partners": "Partners",
-    "goals": "Doelen",
-    "targets": "Streefcijfers",
-}
 STATE_LABELS = {"added": ("+", "nieuw"), "removed": ("-", "vervallen"), "kept": ("=", "behouden")}
 EVIDENCE_CHARS = 110
 
@@ -37,12 +30,7 @@ def _run(ctx: click.Context, work: Callable[[Any], Any]) -> Any:
         finally:
             store.close()
     except GraphError as exc:
-        click.echo(f"fout: {exc}", err=True)
-        ctx.exit(2)
-
-
-def _dump(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        fail(str(exc))
 
 
 def _short(text: str | None, limit: int = EVIDENCE_CHARS) -> str:
@@ -133,7 +121,7 @@ def compare_cmd(
 
         result = _run(ctx, work)
         if as_json:
-            _dump(result)
+            print_json(result)
             return
         if not result["comparisons"]:
             click.echo(
@@ -144,7 +132,7 @@ def compare_cmd(
         return
     result = _run(ctx, lambda store: compare.compare_documents(store, a, b, goal_threshold=goal_threshold))
     if as_json:
-        _dump(result)
+        print_json(result)
     else:
         click.echo(format_comparison(result), nl=False)
 
@@ -173,7 +161,7 @@ def matrix_cmd(
 
     result = _run(ctx, lambda store: compare.matrix(store, kind, theme, period, used_only=used_only))
     if as_json:
-        _dump(result)
+        print_json(result)
     elif as_csv:
         sys.stdout.write(compare.matrix_csv(result))
     else:
@@ -214,7 +202,7 @@ def timeline_cmd(
 
     result = _run(ctx, lambda store: compare.timeline(store, municipality, concept, kind=kind))
     if as_json:
-        _dump(result)
+        print_json(result)
         return
     docs = result["documents"]
     click.echo(f"{result['municipality']['name']}: {len(docs)} documenten")
@@ -246,7 +234,7 @@ def unique_cmd(ctx: click.Context, municipality: str, kind: str, as_json: bool) 
 
     result = _run(ctx, lambda store: compare.unique_concepts(store, municipality, kind))
     if as_json:
-        _dump(result)
+        print_json(result)
         return
     others = ", ".join(result["compared_with"]) or "geen andere gemeenten"
     click.echo(f"{result['municipality']['name']} — alleen hier ({kind}), vergeleken met {others}:")

@@ -9,50 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from api.cli.common import err, fail, out, print_json, user_errors
+
 log = logging.getLogger(__name__)
-_out = Console(soft_wrap=False)
-_err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False)
-    sys.exit(code)
-
-
-def _user_errors(func: Callable) -> Callable:
-    """Turn errors a user can cause into a clear message and exit code 2."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from graph.errors import GraphError
-        from ontology.vocabulary import UnknownLabel
-
-        try:
-            return func(*args, **kwargs)
-        except UnknownLabel as exc:
-            kind = f"{exc.type} " if exc.type else ""
-            hint = f"; closest known labels: {', '.join(exc.suggestions)}" if exc.suggestions else ""
-            _fail(f"unknown {kind}{exc.label!r}{hint}")
-        except (GraphError, ValueError, OSError) as exc:
-            _fail(str(exc))
-
-    return wrapper
-
-
-def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _refresh_search(home: Path) -> None:
@@ -76,7 +42,7 @@ def _open_read(home: Path):
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest report as JSON.")
 @click.option("--no-search", is_flag=True, help="Only update the graph, not the search index.")
 @click.pass_context
-@_user_errors
+@user_errors
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_search: bool) -> None:
     """Ingest files or folders (txt, pdf, html, xml, docx) into the graph and the search index."""
     from graph.build import ingest_paths
@@ -86,7 +52,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_search
     if report.documents and not no_search:
         _refresh_search(home)
     if as_json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
         _print_report(report)
     if report.failures and not report.documents:
@@ -115,21 +81,21 @@ def _print_report(report) -> None:
         str(totals["inferred"]),
         f"{totals['seconds']:.2f}",
     )
-    _out.print(table)
+    out.print(table)
     if report.stage_seconds:
         stages = ", ".join(
             f"{k} {v:.2f}s" for k, v in sorted(report.stage_seconds.items(), key=lambda kv: -kv[1])
         )
-        _out.print(f"time per stage: {stages}")
+        out.print(f"time per stage: {stages}")
     for file, reason in report.failures:
-        _err.print(f"[red]failed[/] {file}: {reason}", highlight=False)
+        err.print(f"[red]failed[/] {file}: {reason}", highlight=False)
 
 
 @click.command()
 @click.argument("document")
 @click.option("--no-search", is_flag=True, help="Only update the graph, not the search index.")
 @click.pass_context
-@_user_errors
+@user_errors
 def remove(ctx: click.Context, document: str, no_search: bool) -> None:
     """Remove a document (file name or doc_id) from the graph and the search index."""
     from graph.build import remove as remove_document
@@ -138,7 +104,7 @@ def remove(ctx: click.Context, document: str, no_search: bool) -> None:
     doc_id = remove_document(home, document)
     if not no_search:
         _refresh_search(home)
-    _err.print(f"removed {doc_id}")
+    err.print(f"removed {doc_id}")
 
 
 # -- sparql -----------------------------------------------------------------------------------------
@@ -150,17 +116,17 @@ def remove(ctx: click.Context, document: str, no_search: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table")
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds before giving up.")
 @click.pass_context
-@_user_errors
+@user_errors
 def sparql(ctx: click.Context, query: str | None, query_file: Path | None, fmt: str, timeout: float) -> None:
     """Run a SPARQL SELECT (default graph = union of all graphs; bg:, skos:, dcterms: ... predeclared)."""
     if bool(query) == bool(query_file):
-        _fail("give a QUERY or --file (not both)")
+        fail("give a QUERY or --file (not both)")
     text = query_file.read_text(encoding="utf-8") if query_file else query
     with _open_read(ctx.obj["home"]) as store:
         rows = store.select(text, timeout=timeout)
     columns = list(rows[0]) if rows else []
     if fmt == "json":
-        _print_json(rows)
+        print_json(rows)
     elif fmt in ("csv", "tsv"):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, delimiter="," if fmt == "csv" else "\t")
@@ -173,8 +139,8 @@ def sparql(ctx: click.Context, query: str | None, query_file: Path | None, fmt: 
             table.add_column(column, overflow="fold")
         for row in rows:
             table.add_row(*("" if row[c] is None else _short(str(row[c])) for c in columns))
-        _out.print(table)
-        _err.print(f"{len(rows)} rows")
+        out.print(table)
+        err.print(f"{len(rows)} rows")
 
 
 def _short(value: str) -> str:
@@ -195,7 +161,7 @@ def _short(value: str) -> str:
 @click.option("--partner", help="Partner label or id, e.g. politie.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@_user_errors
+@user_errors
 def which(
     ctx: click.Context, instrument: str | None, theme: str | None, partner: str | None, as_json: bool
 ) -> None:
@@ -203,35 +169,35 @@ def which(
     from graph.queries import which as which_query
 
     if not (instrument or theme or partner):
-        _fail("give at least one of --instrument, --theme, --partner")
+        fail("give at least one of --instrument, --theme, --partner")
     with _open_read(ctx.obj["home"]) as store:
         result = which_query(store, instrument=instrument, theme=theme, partner=partner)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     asked = ", ".join(f"{k} = {v['label']} ({v['id']})" for k, v in result["query"].items())
-    _out.print(f"[bold]{asked}[/]", highlight=False)
+    out.print(f"[bold]{asked}[/]", highlight=False)
     if not result["municipalities"]:
-        _out.print("no municipality in the store matches")
+        out.print("no municipality in the store matches")
     for muni in result["municipalities"]:
-        _out.print(f"\n[bold]{muni['name']}[/] ({muni['code']})", highlight=False)
+        out.print(f"\n[bold]{muni['name']}[/] ({muni['code']})", highlight=False)
         for doc in muni["documents"]:
-            _out.print(f"  document: {doc['title'] or doc['file']} [{doc['file']}]", highlight=False)
+            out.print(f"  document: {doc['title'] or doc['file']} [{doc['file']}]", highlight=False)
         for item in muni["evidence"][:5]:
             status = f" ({item['status']})" if item.get("status") else ""
-            _out.print(f"  “{item['text']}”{status} — {item['file']}, {item['passage']}", highlight=False)
+            out.print(f"  “{item['text']}”{status} — {item['file']}, {item['passage']}", highlight=False)
         if len(muni["evidence"]) > 5:
-            _out.print(f"  … {len(muni['evidence']) - 5} more quotes (--json shows all)")
+            out.print(f"  … {len(muni['evidence']) - 5} more quotes (--json shows all)")
     for other in result.get("not_in_use", []):
         name = (other["municipality"] or {}).get("name", "?")
-        _out.print(f"\nnamed but not in use: {name}, {other['file']} ({', '.join(other['statuses'])})")
+        out.print(f"\nnamed but not in use: {name}, {other['file']} ({', '.join(other['statuses'])})")
 
 
 @click.command()
 @click.argument("document")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@_user_errors
+@user_errors
 def facts(ctx: click.Context, document: str, as_json: bool) -> None:
     """Everything extracted from one document (file name or doc_id)."""
     from graph.queries import facts as facts_query
@@ -239,13 +205,13 @@ def facts(ctx: click.Context, document: str, as_json: bool) -> None:
     with _open_read(ctx.obj["home"]) as store:
         result = facts_query(store, document)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     doc = result["document"]
     muni = doc.get("municipality") or {}
     period = doc.get("period") or {}
-    _out.print(f"[bold]{doc.get('title') or doc.get('file')}[/]", highlight=False)
-    _out.print(
+    out.print(f"[bold]{doc.get('title') or doc.get('file')}[/]", highlight=False)
+    out.print(
         f"{doc.get('file')} · {muni.get('name', '?')} ({muni.get('code', '?')})"
         f" · {doc.get('type_label') or '?'}"
         f" · period {period.get('start') or '?'}–{period.get('end') or '?'} · dates {doc.get('dates')}",
@@ -271,15 +237,15 @@ def facts(ctx: click.Context, document: str, as_json: bool) -> None:
     ]
     for key, render in sections:
         items = result.get(key, [])
-        _out.print(f"\n[bold]{key}[/] ({len(items)})")
+        out.print(f"\n[bold]{key}[/] ({len(items)})")
         for item in items:
-            _out.print(f"  - {render(item)}", highlight=False)
+            out.print(f"  - {render(item)}", highlight=False)
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@_user_errors
+@user_errors
 def stats(ctx: click.Context, as_json: bool) -> None:
     """What the graph holds: documents, passages, facts and triples."""
     from graph.queries import stats as stats_query
@@ -287,7 +253,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     with _open_read(ctx.obj["home"]) as store:
         result = stats_query(store)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     table = Table(show_header=False)
     table.add_column("what")
@@ -298,7 +264,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         table.add_row(f"facts: {key}", str(value))
     for key, value in result["triples"].items():
         table.add_row(f"triples: {key}", str(value))
-    _out.print(table)
+    out.print(table)
 
 
 # -- export / validate ------------------------------------------------------------------------------
@@ -311,7 +277,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--graph", "selection", type=click.Choice(["asserted", "inferred", "all"]), default="asserted")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
-@_user_errors
+@user_errors
 def export(ctx: click.Context, fmt: str, selection: str, output: Path | None) -> None:
     """Export the graph (asserted, inferred or all) as Turtle, JSON-LD or N-Triples."""
     from graph.export import export_to
@@ -321,13 +287,13 @@ def export(ctx: click.Context, fmt: str, selection: str, output: Path | None) ->
     if text is not None:
         click.echo(text, nl=False)
     else:
-        _err.print(f"wrote {output}")
+        err.print(f"wrote {output}")
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@_user_errors
+@user_errors
 def validate(ctx: click.Context, as_json: bool) -> None:
     """Check the asserted data against the SHACL shapes (exit 1 on a violation)."""
     from graph.validate import validate_store
@@ -336,7 +302,7 @@ def validate(ctx: click.Context, as_json: bool) -> None:
         conforms, text, results = validate_store(store)
     violations = [r for r in results if r["severity"] == "Violation"]
     if as_json:
-        _print_json({"conforms": conforms, "results": results})
+        print_json({"conforms": conforms, "results": results})
     else:
         click.echo(text)
     if violations:

