@@ -187,6 +187,8 @@ def _facts(b: _Builder) -> None:
         b.add(node, BG.priority, Literal(bool(theme.priority)))
         if theme.rank is not None:
             b.add(node, BG.rank, Literal(theme.rank))
+        if theme.declared_new:
+            b.add(node, BG.declaredNew, Literal(True))
         b.add(doc, BG.hasTheme, concept)
         if theme.priority:
             b.add(doc, BG.priorityTheme, concept)

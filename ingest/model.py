@@ -114,6 +114,7 @@ class ThemeFact:
     concept_id: str
     priority: bool = False
     rank: int | None = None
+    declared_new: bool = False  # the document itself calls it a new priority ("als nieuwe prioriteit")
     evidence: list[Evidence] = field(default_factory=list)
 
 

@@ -26,6 +26,7 @@ class PrioritySignal:
     theme_id: str
     rank: int | None
     evidence: Evidence
+    new: bool = False  # the sentence calls it a new priority
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +102,10 @@ def priority_signals(
         for hit in ac.hits:
             if hit.concept_type == "theme" and sent.start <= hit.start < sent.end:
                 if _names_priority(sent.text, hit.start - sent.start, hit.end - sent.start, introduces_list):
-                    signals.append(PrioritySignal(hit.concept_id, None, evidence(ac, sent.start, sent.end)))
+                    new = _any(cues.get("new", []), " ".join(sent.text.lower().split()))
+                    signals.append(
+                        PrioritySignal(hit.concept_id, None, evidence(ac, sent.start, sent.end), new=new)
+                    )
         if not introduces_list:
             continue
         for ac2, nxt in flat[i + 1 : i + 1 + _window()]:
@@ -148,6 +152,15 @@ def priority_signals(
     return signals
 
 
+def _passage_at(analysed: list[AnalysedChunk], offset: int) -> str | None:
+    """The id of the passage whose source span holds ``offset`` (None between passages)."""
+    for ac in analysed:
+        passage = ac.chunk.passage
+        if passage.start <= offset < passage.end:
+            return passage.id
+    return None
+
+
 def theme_facts(
     analysed: list[AnalysedChunk],
     seg: Segmentation,
@@ -179,8 +192,14 @@ def theme_facts(
     for signal in priority_signals(analysed, seg, source, clean_offsets):
         fact = facts.setdefault(signal.theme_id, ThemeFact(signal.theme_id))
         fact.priority = True
+        fact.declared_new = fact.declared_new or signal.new
         if signal.rank is not None and fact.rank is None:  # the first ranked list wins
             fact.rank = signal.rank
-        if signal.evidence.passage_id and len(fact.evidence) < max_evidence + 3:
-            fact.evidence.insert(0, signal.evidence)
+        evidence = signal.evidence
+        if not evidence.passage_id:  # a heading or contents line: cite the passage it stands in
+            passage_id = _passage_at(analysed, evidence.start)
+            found = Evidence(passage_id, evidence.start, evidence.end, evidence.quote)
+            evidence = found if passage_id else None
+        if evidence is not None and len(fact.evidence) < max_evidence + 3:
+            fact.evidence.insert(0, evidence)
     return sorted(facts.values(), key=lambda f: (not f.priority, f.rank or 999, f.concept_id))

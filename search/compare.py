@@ -339,6 +339,7 @@ class ConceptFacts:
     id: str
     label: str
     priority: bool = False
+    declared_new: bool = False
     statuses: set[str] | None = None
     against: set[str] | None = None
     evidence: list[dict] | None = None
@@ -364,6 +365,8 @@ def document_facts(store, doc: DocInfo) -> dict[str, dict[str, ConceptFacts]]:
         if row.get("priority") is True:
             item.priority = True
             _add_evidence(item.priority_evidence, seen[(kind, cid, "priority")], row)
+        if row.get("declaredNew") is True:
+            item.declared_new = True
     return out
 
 
@@ -393,6 +396,9 @@ def _compare_concepts(
             "evidence_a": ev(left),
             "evidence_b": ev(right),
         }
+        if priority:
+            # a priority B calls new although A already had it: kept, but say what B claims
+            item["declared_new_in_b"] = bool(right and right.declared_new)
         if with_status:
             sa = strongest_status(left.statuses) if left else None
             sb = strongest_status(right.statuses) if right else None

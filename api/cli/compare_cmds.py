@@ -68,6 +68,8 @@ def format_comparison(result: dict) -> str:
                     extra = f"  (status {item['status_a']} → {item['status_b']})"
                 elif category == "instruments":
                     extra = f"  ({item.get('status_b') or item.get('status_a') or '?'})"
+                if category == "priority_themes" and state == "kept" and item.get("declared_new_in_b"):
+                    extra = "  (B noemt dit een nieuwe prioriteit)"
                 if category == "goals" and state == "kept" and item.get("match") == "meaning":
                     was = _short(item["text_a"], 70)
                     extra = f"  (zelfde doel, andere woorden: {item['similarity']:.2f}; was “{was}”)"

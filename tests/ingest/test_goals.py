@@ -82,3 +82,13 @@ def test_a_wish_without_an_aim_is_not_a_goal():
 
     assert goal_type_of_sentence("We willen daarbij bewoners uitdrukkelijk betrekken.") is None
     assert goal_type_of_sentence("Ondermijning komt overal voor in de gemeente.") is None
+
+
+def test_a_priority_the_document_calls_new_is_flagged_and_others_are_not():
+    from ingest.themes import _any, _cues
+
+    new = _cues()["new"]
+    assert _any(new, "we nemen digitale veiligheid daarom op als nieuwe prioriteit.")
+    assert _any(new, "ondermijning is een nieuw speerpunt van het college.")
+    assert not _any(new, "ondermijning blijft een prioriteit.")
+    assert not _any(new, "de nieuwe wet geeft de burgemeester een prioriteit.")

@@ -232,6 +232,8 @@ def test_constructed_documents_give_exactly_the_known_theme_changes(built):
     assert added["evidence_b"][0]["text"] == "Digitale veiligheid is een nieuwe prioriteit"
     assert added["evidence_b"][0]["file"] == NEW_ID + ".txt"
     assert added["evidence_b"][0]["passage"] == f"{NEW_ID}/p0001"
+    kept = built["priority_themes"]["kept"][0]
+    assert kept["declared_new_in_b"] is False  # "blijft prioriteit" is no claim of novelty
 
 
 def test_constructed_documents_give_exactly_the_known_instrument_and_partner_changes(built):
@@ -325,10 +327,13 @@ def hengelo(corpus_store, real_embed):
 
 def test_hengelo_2024_names_digital_safety_as_a_priority_with_evidence_in_the_new_plan(hengelo):
     # The 2024 plan calls it "nieuwe prioriteit"; the 2021 plan already had subtheme 4.2.4 Cybercrime
-    # among its thematic priorities (gold judgement call 3), so depending on extraction it is added or kept.
+    # among its thematic priorities (gold judgement call 3), so depending on extraction it is added or kept
+    # — and when kept, the comparison must still say that the 2024 plan itself calls it new.
     block = hengelo["priority_themes"]
     in_new = {item["id"]: item for item in block["added"] + block["kept"]}
     assert "theme:digitale_veiligheid" in in_new
+    if "theme:digitale_veiligheid" in ids(block, "kept"):
+        assert in_new["theme:digitale_veiligheid"]["declared_new_in_b"] is True
     evidence_b = in_new["theme:digitale_veiligheid"]["evidence_b"]
     assert evidence_b and all(e["file"] == HENGELO_NEW for e in evidence_b)
     assert any("digitale veiligheid" in e["text"].lower() for e in evidence_b)
