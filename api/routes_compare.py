@@ -229,6 +229,8 @@ def page_matrix(
     try:
         result = compare.matrix(store, kind, theme or None, period or None, used_only=used_only)
         context["matrix"] = result
+        if result.get("theme"):  # preselect the resolved theme, whatever label the user typed
+            context["theme"] = result["theme"]["id"]
         counts = [c["count"] for row in result["cells"].values() for c in row.values()]
         context["max_count"] = max(counts, default=1)
         query = request.url.query
