@@ -135,7 +135,7 @@ def _instrument_facts(
 ) -> list[InstrumentUse]:
     statuses: dict[str, list[str]] = defaultdict(list)
     themes: dict[str, list[str]] = defaultdict(list)
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    evidence: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
     mention_iter = iter(doc.mentions)  # same order as the hits below
     for ac in analysed:
         for hit in ac.hits:
@@ -164,11 +164,19 @@ def _instrument_facts(
                 if other.concept_type == "theme" and sent.start <= other.start < sent.end:
                     if other.concept_id not in themes[cid]:
                         themes[cid].append(other.concept_id)
-            if len(evidence[cid]) < MAX_EVIDENCE:
-                evidence[cid].append(_evidence(ac, sent.start, sent.end, offsets, source))
+            evidence[cid].append((status, _evidence(ac, sent.start, sent.end, offsets, source)))
     return [
-        InstrumentUse(cid, strongest(statuses[cid]), tuple(themes[cid]), evidence[cid]) for cid in statuses
+        InstrumentUse(cid, status, tuple(themes[cid]), _evidence_for(status, evidence[cid]))
+        for cid, status in ((cid, strongest(statuses[cid])) for cid in statuses)
     ]
+
+
+def _evidence_for(status: str, found: list[tuple[str, Evidence]]) -> list[Evidence]:
+    """The evidence shown for an instrument: the sentences that say what its status says first (a
+    sentence that only mentions it must not stand as proof of use), in document order, at most
+    MAX_EVIDENCE."""
+    ranked = sorted(enumerate(found), key=lambda item: (item[1][0] != status, item[0]))
+    return [ev for _, (_, ev) in ranked[:MAX_EVIDENCE]]
 
 
 def _partner_facts(analysed: list[AnalysedChunk], offsets: list[int], source: str) -> list[PartnerFact]:
