@@ -517,31 +517,31 @@ def _compare_goals(
                 "evidence_b": _sorted_evidence(gb["evidence"]),
             }
         )
-    for i, g in enumerate(goals_a):
-        if i not in matched_a:
-            result["removed"].append(
-                {
-                    "id": g["id"],
-                    "label": g["text"],
-                    "type": g["type"],
-                    "theme": g["theme"],
-                    "evidence_a": _sorted_evidence(g["evidence"]),
-                    "evidence_b": [],
-                }
-            )
-    for j, g in enumerate(goals_b):
-        if j not in matched_b:
-            result["added"].append(
-                {
-                    "id": g["id"],
-                    "label": g["text"],
-                    "type": g["type"],
-                    "theme": g["theme"],
-                    "evidence_a": [],
-                    "evidence_b": _sorted_evidence(g["evidence"]),
-                }
-            )
+
+    def describe(g: dict) -> dict:
+        return {"id": g["id"], "label": g["text"], "type": g["type"], "theme": g["theme"]}
+
+    _add_unmatched(result, goals_a, goals_b, matched_a, matched_b, describe)
     return result
+
+
+def _add_unmatched(
+    result: dict[str, list[dict]],
+    items_a: list[dict],
+    items_b: list[dict],
+    matched_a: set[int],
+    matched_b: set[int],
+    describe: Callable[[dict], dict],
+) -> None:
+    """Items only in A are removed, items only in B added; each with its evidence on its own side."""
+    for i, item in enumerate(items_a):
+        if i not in matched_a:
+            entry = {**describe(item), "evidence_a": _sorted_evidence(item["evidence"]), "evidence_b": []}
+            result["removed"].append(entry)
+    for j, item in enumerate(items_b):
+        if j not in matched_b:
+            entry = {**describe(item), "evidence_a": [], "evidence_b": _sorted_evidence(item["evidence"])}
+            result["added"].append(entry)
 
 
 # --------------------------------------------------------------------------------------------- targets
@@ -616,28 +616,11 @@ def _compare_targets(
         )
     matched_a = {i for i, _, _, _ in pairs}
     matched_b = {j for _, j, _, _ in pairs}
-    for i, t in enumerate(targets_a):
-        if i not in matched_a:
-            result["removed"].append(
-                {
-                    "id": t["id"],
-                    "label": _describe_target(t),
-                    **{k: t[k] for k in ("metric", *TARGET_FIELDS)},
-                    "evidence_a": _sorted_evidence(t["evidence"]),
-                    "evidence_b": [],
-                }
-            )
-    for j, t in enumerate(targets_b):
-        if j not in matched_b:
-            result["added"].append(
-                {
-                    "id": t["id"],
-                    "label": _describe_target(t),
-                    **{k: t[k] for k in ("metric", *TARGET_FIELDS)},
-                    "evidence_a": [],
-                    "evidence_b": _sorted_evidence(t["evidence"]),
-                }
-            )
+
+    def describe(t: dict) -> dict:
+        return {"id": t["id"], "label": _describe_target(t), **{k: t[k] for k in ("metric", *TARGET_FIELDS)}}
+
+    _add_unmatched(result, targets_a, targets_b, matched_a, matched_b, describe)
     return result
 
 
