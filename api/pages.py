@@ -186,6 +186,14 @@ def _as_api_error(exc: Exception) -> ApiError | None:
     return exc if isinstance(exc, ApiError) else from_domain_error(exc)
 
 
+def _user_error(exc: Exception) -> ApiError:
+    """The error a user caused, as an ApiError; anything else is a bug and propagates."""
+    api_error = _as_api_error(exc)
+    if api_error is None:
+        raise exc
+    return api_error
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
 
@@ -263,9 +271,7 @@ def search_page(request: Request) -> HTMLResponse:
                 mode=form["mode"] or "hybrid",
             )
         except Exception as exc:
-            api_error = _as_api_error(exc)
-            if api_error is None:
-                raise
+            api_error = _user_error(exc)
             error = _dutch_error(api_error)
             if api_error.code == "unknown_label":
                 error += f" ({api_error.message})"
@@ -297,10 +303,7 @@ def municipality_page(request: Request, code: str) -> HTMLResponse:
     try:
         data = queries.municipality(store_of(request), code)
     except Exception as exc:
-        api_error = _as_api_error(exc)
-        if api_error is None:
-            raise
-        return error_page(request, api_error, "Gemeente niet gevonden")
+        return error_page(request, _user_error(exc), "Gemeente niet gevonden")
     return render(request, "gemeente.html", active="/gemeenten", m=data)
 
 
@@ -315,10 +318,7 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
     try:
         doc = queries.document(store_of(request), doc_id)
     except Exception as exc:
-        api_error = _as_api_error(exc)
-        if api_error is None:
-            raise
-        return error_page(request, api_error, "Document niet gevonden")
+        return error_page(request, _user_error(exc), "Document niet gevonden")
     spans = document_spans(doc)
     passages = [
         {

@@ -430,6 +430,21 @@ def source_partner(source: str) -> str | None:
     return best[2] if best else None
 
 
+def _indicator(
+    doc_id: str, n: int, sent, label: str, a: int, b: int, quote: str, source: str | None
+) -> Indicator:
+    """An effect indicator at source span [a, b), in the passage and theme of the sentence there."""
+    passage = sent.passage if sent else None
+    return Indicator(
+        id=f"{doc_id}/indicator/{n}",
+        label=label,
+        evidence=Evidence(passage.id if passage else "", a, b, quote),
+        data_source=source,
+        source_partner_id=source_partner(source) if source else None,
+        theme_id=passage.theme_ids[0] if passage and passage.theme_ids else None,
+    )
+
+
 def find_indicators(doc: IngestedDocument, sentences: list[Sentence]) -> list[Indicator]:
     """Effect-indicator list items (with their ``[data ...]`` source) and ``Bron:`` captions of charts."""
     cues = load_cues()
@@ -460,20 +475,7 @@ def find_indicators(doc: IngestedDocument, sentences: list[Sentence]) -> list[In
                 source = re.sub(r"^" + cues["data_source_prefix"], "", sm.group(1), flags=re.I).strip()
                 label = label[: sm.start()].strip()
             sent = _sentence_at(sentences, by_start, a)
-            out.append(
-                Indicator(
-                    id=f"{doc.meta.doc_id}/indicator/{len(out) + 1}",
-                    label=label,
-                    evidence=Evidence(
-                        sent.passage.id if sent and sent.passage else "", a, b, _quote(stripped)
-                    ),
-                    data_source=source,
-                    source_partner_id=source_partner(source) if source else None,
-                    theme_id=sent.passage.theme_ids[0]
-                    if sent and sent.passage and sent.passage.theme_ids
-                    else None,
-                )
-            )
+            out.append(_indicator(doc.meta.doc_id, len(out) + 1, sent, label, a, b, _quote(stripped), source))
     cap = re.compile(cues["caption_source"], re.I | re.M)
     for m in cap.finditer(text):
         source = m.group("src").strip().rstrip(".")
@@ -486,18 +488,7 @@ def find_indicators(doc: IngestedDocument, sentences: list[Sentence]) -> list[In
             label = source  # no chart title above: the source itself names what is measured
             a, b = m.start(), m.end()
         sent = _sentence_at(sentences, by_start, a)
-        out.append(
-            Indicator(
-                id=f"{doc.meta.doc_id}/indicator/{len(out) + 1}",
-                label=label,
-                evidence=Evidence(sent.passage.id if sent and sent.passage else "", a, b, _quote(text[a:b])),
-                data_source=source,
-                source_partner_id=source_partner(source),
-                theme_id=sent.passage.theme_ids[0]
-                if sent and sent.passage and sent.passage.theme_ids
-                else None,
-            )
-        )
+        out.append(_indicator(doc.meta.doc_id, len(out) + 1, sent, label, a, b, _quote(text[a:b]), source))
     covered = [(i.evidence.start, i.evidence.end) for i in out]
 
     def add(label: str, a: int, b: int, source: str | None) -> None:
@@ -505,18 +496,7 @@ def find_indicators(doc: IngestedDocument, sentences: list[Sentence]) -> list[In
             return
         covered.append((a, b))
         sent = _sentence_at(sentences, by_start, a)
-        out.append(
-            Indicator(
-                id=f"{doc.meta.doc_id}/indicator/{len(out) + 1}",
-                label=label,
-                evidence=Evidence(sent.passage.id if sent and sent.passage else "", a, b, _quote(text[a:b])),
-                data_source=source,
-                source_partner_id=source_partner(source) if source else None,
-                theme_id=sent.passage.theme_ids[0]
-                if sent and sent.passage and sent.passage.theme_ids
-                else None,
-            )
-        )
+        out.append(_indicator(doc.meta.doc_id, len(out) + 1, sent, label, a, b, _quote(text[a:b]), source))
 
     # rows of year-column tables are time series: each row label is a measured indicator
     seen_rows: set[int] = set()

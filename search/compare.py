@@ -23,20 +23,19 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyoxigraph as ox
 
 from graph.errors import GraphError, NotFound
+from graph.queries import cid as concept_id_of
+from graph.queries import local_id, run
 from ingest.model import STATUSES
-from ontology import ID, TOOI_GEMEENTE, concept_iri
+from ontology import TOOI_GEMEENTE, concept_iri
 
 log = logging.getLogger(__name__)
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "graph" / "queries"
 
 DEFAULT_GOAL_THRESHOLD = 0.92
 """Cosine (multilingual-e5-small, "query: " prompt on both sides) at which two goals count as the same goal.
@@ -70,39 +69,6 @@ class InvalidRequest(GraphError):
     """A parameter the user gave cannot be used (unknown kind, year out of range ...)."""
 
     code = "bad_parameter"  # the API answers 422
-
-
-# --------------------------------------------------------------------------------------------- queries
-
-
-@cache
-def load_query(name: str) -> str:
-    """The text of ``graph/queries/<name>.rq``."""
-    return (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def _select(store, name: str, **bind: str) -> list[dict[str, Any]]:
-    """Run a stored query with IRIs bound to variables (SPARQL variable substitution)."""
-    subs = {var: ox.NamedNode(iri) for var, iri in bind.items()} or None
-    return store.select(load_query(name), substitutions=subs)
-
-
-# --------------------------------------------------------------------------------------------- ids
-
-
-def concept_id_of(iri: str) -> str:
-    """``.../id/instrument/cat/bestuurlijk`` → ``instrument:cat/bestuurlijk`` (other IRIs unchanged)."""
-    if iri and iri.startswith(ID):
-        prefix, sep, local = iri[len(ID) :].partition("/")
-        if sep:
-            return f"{prefix}:{local}"
-    return iri
-
-
-def local_id(iri: str) -> str:
-    """Document-local node IRI → ``<doc_id>/<local>`` (e.g. passage ``doc/p0001``, goal ``doc/goal/3``)."""
-    prefix = ID + "doc/"
-    return iri[len(prefix) :] if iri and iri.startswith(prefix) else iri
 
 
 def is_category(concept: str) -> bool:
@@ -185,7 +151,7 @@ def _int(value: Any) -> int | None:
 def list_documents(store) -> list[DocInfo]:
     """All documents in the store with their comparison metadata, ordered by municipality and period."""
     docs = []
-    for row in _select(store, "compare_documents"):
+    for row in run(store, "compare_documents"):
         iri = row["doc"]
         docs.append(
             DocInfo(
@@ -260,7 +226,7 @@ def concept_labels(store) -> tuple[dict[str, str], dict[str, set[str]]]:
     """(concept id → Dutch preferred label, folded label → concept ids) for every concept in the store."""
     pref: dict[str, str] = {}
     by_label: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, "compare_concepts"):
+    for row in run(store, "compare_concepts"):
         cid = concept_id_of(row["concept"])
         if row.get("pref"):
             pref.setdefault(cid, row["pref"])
@@ -350,7 +316,7 @@ def document_facts(store, doc: DocInfo) -> dict[str, dict[str, ConceptFacts]]:
     """kind (theme / instrument / partner) → concept id → merged facts of one document."""
     out: dict[str, dict[str, ConceptFacts]] = {k: {} for k in FACT_KINDS}
     seen: dict[tuple, set] = defaultdict(set)
-    for row in _select(store, "compare_facts", doc=doc.iri):
+    for row in run(store, "compare_facts", doc=doc.iri):
         kind, cid = row["kind"], concept_id_of(row["concept"])
         item = out[kind].get(cid)
         if item is None:
@@ -470,7 +436,7 @@ def match_by_meaning(
 def _goals(store, doc: DocInfo) -> list[dict[str, Any]]:
     goals: dict[str, dict[str, Any]] = {}
     seen: dict[str, set] = defaultdict(set)
-    for row in _select(store, "compare_goals", doc=doc.iri):
+    for row in run(store, "compare_goals", doc=doc.iri):
         gid = local_id(row["goal"])
         goal = goals.setdefault(
             gid,
@@ -552,7 +518,7 @@ TARGET_FIELDS = ("value", "unit", "comparator", "year", "baselineValue", "baseli
 def _targets(store, doc: DocInfo) -> list[dict[str, Any]]:
     targets: dict[str, dict[str, Any]] = {}
     seen: dict[str, set] = defaultdict(set)
-    for row in _select(store, "compare_targets", doc=doc.iri):
+    for row in run(store, "compare_targets", doc=doc.iri):
         tid = local_id(row["target"])
         target = targets.get(tid)
         if target is None:
@@ -836,9 +802,9 @@ def matrix(
     if theme:
         theme_id, theme_label = resolve_concept(store, theme, "theme")
         theme_json = {"id": theme_id, "label": theme_label}
-        rows = _select(store, f"matrix_theme_{kind}", theme=concept_iri(theme_id))
+        rows = run(store, f"matrix_theme_{kind}", theme=concept_iri(theme_id))
     else:
-        rows = _select(store, "matrix", **{"class": _fact_class(kind)})
+        rows = run(store, "matrix", **{"class": _fact_class(kind)})
     in_scope = {d.iri: d for d in docs if d.municipality and (year is None or d.covers(year))}
     cells: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     labels: dict[str, str] = {}
@@ -983,9 +949,9 @@ def timeline(
     if concept:
         cid, label = resolve_concept(store, concept, kind)
         concept_json = {"id": cid, "label": label}
-        rows = _select(store, "timeline_concept", municipality=muni["id"], concept=concept_iri(cid))
+        rows = run(store, "timeline_concept", municipality=muni["id"], concept=concept_iri(cid))
     else:
-        rows = _select(store, "timeline", municipality=muni["id"])
+        rows = run(store, "timeline", municipality=muni["id"])
     concepts: dict[str, dict[str, Any]] = {}
     seen: dict[tuple, set] = defaultdict(set)
     for row in rows:
