@@ -1,29 +1,46 @@
-"""Score extraction against the shared gold set (../shared/eval/gold_facts.json).
+"""Score extraction on both dev sets, beside another checkout's figures in the same run.
 
-Per category (priority themes, themes, instruments, partners, laws, goals) and per document:
-precision, recall and F1 over concept ids; goals are matched one-to-one by word overlap of their
-text.  ``python -m ingest.evaluate`` ingests corpus/ and prints the table (tables go to stdout, it
-is the command's output; progress is logged to stderr).
+- corpus set (``../shared/eval/gold_facts.json`` over ``corpus/``): P/R/F1 over concept ids per
+  category (priority themes, themes, instruments, partners, laws, goals) and per document; instrument
+  status agreement beside the majority baseline (every instrument ``toegepast``).
+- municipalities set (``../shared/eval/municipalities/gold.json`` over its ``docs/``): municipality,
+  document type, period, key concepts, all concepts (P/R per category, honouring ``accept_ids`` and
+  ``acceptable``), ``must_not`` concepts, and validity (in force from/until, lapsed, replaces).
+
+``python -m ingest.evaluate [--code DIR] [--json]`` ingests both sets with this checkout and, with
+``--code``, with the ``ingest`` package of DIR (e.g. /work/baseline) in a subprocess; both are scored
+by this scorer.  Tables go to stdout (they are the command's output), progress to stderr.  When the
+shared eval folder is absent the command says so and exits 0.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from ingest.eval_predict import record
 from ingest.model import STATUSES, IngestedDocument
 
 log = logging.getLogger(__name__)
 
 CATEGORIES = ("priority_themes", "themes", "instruments", "partners", "laws", "goals")
+MUNI_CATEGORIES = ("instruments", "themes", "partners", "all", "laws")
 GOAL_OVERLAP = 0.6
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
+MUNI_DIR = SHARED_EVAL / "municipalities"
+MAJORITY_STATUS = "toegepast"
 # gold statuses that describe a product's stage rather than the municipality's use
 GOLD_STATUS_ALIASES = {"opgeleverd": "toegepast", "in ontwikkeling": "voornemen"}
+
+Record = dict[str, Any]
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
@@ -38,6 +55,10 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
         "recall": round(r, 3),
         "f1": round(f, 3),
     }
+
+
+def _as_records(docs: dict[str, IngestedDocument | Record]) -> dict[str, Record]:
+    return {name: d if isinstance(d, dict) else record(d) for name, d in docs.items()}
 
 
 def _words(text: str) -> set[str]:
@@ -66,6 +87,9 @@ def _goal_matches(pred: list[str], gold: list[str]) -> int:
     return tp
 
 
+# ------------------------------------------------------------------------------------------ corpus
+
+
 def _gold_sets(gold_doc: dict) -> dict[str, set[str] | list[str]]:
     themes = gold_doc.get("themes", {})
     priority = {x["id"] for x in themes.get("priority", [])}
@@ -79,30 +103,30 @@ def _gold_sets(gold_doc: dict) -> dict[str, set[str] | list[str]]:
     }
 
 
-def _pred_sets(doc: IngestedDocument) -> dict[str, set[str] | list[str]]:
+def _pred_sets(rec: Record) -> dict[str, set[str] | list[str]]:
     return {
-        "priority_themes": {t.concept_id for t in doc.themes if t.priority},
-        "themes": {t.concept_id for t in doc.themes},
-        "instruments": {i.concept_id for i in doc.instruments},
-        "partners": {p.concept_id for p in doc.partners},
-        "laws": {m.concept_id for m in doc.mentions if m.concept_type == "law"},
-        "goals": [g.text for g in doc.goals],
+        "priority_themes": set(rec["priority_themes"]),
+        "themes": set(rec["themes"]),
+        "instruments": set(rec["instruments"]),
+        "partners": set(rec["partners"]),
+        "laws": set(rec["laws"]),
+        "goals": list(rec["goals"]),
     }
 
 
-def score_extraction(docs: dict[str, IngestedDocument], gold: dict) -> dict:
+def score_extraction(docs: dict[str, IngestedDocument | Record], gold: dict) -> dict:
     """P/R/F1 per category overall (micro-averaged) and per document.
 
-    ``docs`` maps a file name to its IngestedDocument; ``gold`` is gold_facts.json (or its
-    ``documents`` member).  Only files present in both are scored.
+    ``docs`` maps a file name to its IngestedDocument (or its ``eval_predict.record``); ``gold`` is
+    gold_facts.json (or its ``documents`` member).  Only files present in both are scored.
     """
     gold_docs = gold.get("documents", gold)
     per_doc: dict[str, dict] = {}
     totals = {c: [0, 0, 0] for c in CATEGORIES}
-    for name, doc in docs.items():
+    for name, rec in _as_records(docs).items():
         if name not in gold_docs:
             continue
-        g, p = _gold_sets(gold_docs[name]), _pred_sets(doc)
+        g, p = _gold_sets(gold_docs[name]), _pred_sets(rec)
         per_doc[name] = {}
         for cat in CATEGORIES:
             if cat == "goals":
@@ -133,25 +157,27 @@ def gold_status(raw: str) -> set[str]:
     return out
 
 
-def score_status(docs: dict[str, IngestedDocument], gold: dict) -> dict:
-    """Instrument status agreement on the instruments found in both, per document, plus a confusion
-    matrix (gold status -> predicted status -> count) and the list of disagreements."""
+def score_status(docs: dict[str, IngestedDocument | Record], gold: dict) -> dict:
+    """Instrument status agreement on the instruments found in both, per document, beside the majority
+    baseline (every instrument "toegepast") on the same instruments, plus a confusion matrix (gold
+    status -> predicted status -> count) and the list of disagreements."""
     gold_docs = gold.get("documents", gold)
     per_doc: dict[str, dict[str, int]] = {}
     confusion: dict[str, dict[str, int]] = {}
     errors: list[dict[str, str]] = []
-    agree_all = total_all = 0
-    for name, doc in docs.items():
+    agree_all = total_all = majority_all = 0
+    for name, rec in _as_records(docs).items():
         if name not in gold_docs:
             continue
-        predicted = {i.concept_id: i.status for i in doc.instruments}
-        agree = total = 0
+        predicted = rec["instruments"]
+        agree = total = majority = 0
         for item in gold_docs[name].get("instruments", []):
             if item["id"] not in predicted:
                 continue
             accepted = gold_status(item.get("status", ""))
             pred = predicted[item["id"]]
             total += 1
+            majority += MAJORITY_STATUS in accepted
             key = sorted(accepted)[0] if pred not in accepted else pred
             row = confusion.setdefault(key, {})
             row[pred] = row.get(pred, 0) + 1
@@ -161,24 +187,176 @@ def score_status(docs: dict[str, IngestedDocument], gold: dict) -> dict:
                 errors.append(
                     {"document": name, "id": item["id"], "gold": item.get("status", ""), "pred": pred}
                 )
-        per_doc[name] = {"agree": agree, "total": total}
+        per_doc[name] = {"agree": agree, "total": total, "majority": majority}
         agree_all += agree
         total_all += total
+        majority_all += majority
     return {
-        "overall": {"agree": agree_all, "total": total_all},
+        "overall": {"agree": agree_all, "total": total_all, "majority": majority_all},
         "documents": per_doc,
         "confusion": confusion,
         "errors": errors,
     }
 
 
+# ---------------------------------------------------------------------------------- municipalities
+
+
+def _muni_gold_items(gold_doc: dict, category: str) -> list[dict]:
+    if category == "laws":
+        return gold_doc.get("legal_frameworks", [])
+    if category == "all":
+        return [x for c in ("instruments", "themes", "partners") for x in gold_doc.get(c, [])]
+    return gold_doc.get(category, [])
+
+
+def _muni_pred_ids(rec: Record, category: str) -> set[str]:
+    if category == "all":
+        return set(rec["instruments"]) | set(rec["themes"]) | set(rec["partners"])
+    return set(rec[category])
+
+
+def _item_ids(item: dict) -> set[str]:
+    return {item["id"], *item.get("accept_ids", [])}
+
+
+def _concept_scores(rec: Record, gold_doc: dict, category: str) -> dict:
+    """P/R over one category: a gold item is found when its id or one of its ``accept_ids`` is
+    predicted; a predicted id is right when it names a gold item, neutral when it is ``acceptable``."""
+    items = _muni_gold_items(gold_doc, category)
+    pred = _muni_pred_ids(rec, category)
+    accepted = set().union(*(_item_ids(x) for x in items)) if items else set()
+    neutral = set(gold_doc.get("acceptable", [])) - accepted
+    found = sum(1 for x in items if _item_ids(x) & pred)
+    right = len(pred & accepted)
+    scored = len(pred - neutral)
+    out = _prf(right, scored, len(items))
+    out["recall"] = round(found / len(items), 3) if items else 1.0
+    out["found"] = found
+    out["missed"] = sorted(x["id"] for x in items if not _item_ids(x) & pred)
+    out["extra"] = sorted(pred - accepted - neutral)
+    return out
+
+
+def _doctype_expected(gold_doc: dict) -> str | None:
+    """The doctype concept the gold type names (by label, through the vocabulary), or None."""
+    from ontology.vocabulary import UnknownLabel, resolve_label
+
+    for label in (gold_doc.get("document_type"), gold_doc.get("document_type_label")):
+        if not label:
+            continue
+        try:
+            return resolve_label(re.sub(r"\s*\(.*?\)", "", label), type="doctype").id
+        except UnknownLabel:
+            continue
+    return None
+
+
+def _period_ok(rec: Record, gold_doc: dict) -> bool:
+    period = gold_doc.get("period") or {}
+    start, end = rec["period"]
+    ends = {period.get("end"), *(gold_doc.get("acceptable_period_end") or [])}
+    return start == period.get("start") and end in ends
+
+
+def _validity_scores(rec: Record, gold_doc: dict) -> dict[str, Any]:
+    """In force from / until, lapsed and replaces, where the gold states them."""
+    validity = rec.get("validity") or {}
+    out: dict[str, Any] = {}
+    if gold_doc.get("valid_from"):
+        out["in_force"] = rec["dates"].get("in_force") == gold_doc["valid_from"]
+    if gold_doc.get("valid_to"):
+        out["in_force_until"] = validity.get("in_force_until") == gold_doc["valid_to"]
+    if "vervallen" in (gold_doc.get("status") or "").lower():
+        out["lapsed"] = bool(validity.get("lapsed_on") or validity.get("withdrawn"))
+    elif gold_doc.get("valid_from"):
+        out["not_lapsed"] = not (validity.get("lapsed_on") or validity.get("withdrawn"))
+    if gold_doc.get("replaces"):
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", gold_doc["replaces"]))
+        found = validity.get("replaces") or []
+        out["replaces"] = bool(found) and (not years or any(str(r.get("year")) in years for r in found))
+    return out
+
+
+def score_municipalities(docs: dict[str, IngestedDocument | Record], gold: dict) -> dict:
+    """Per document and overall: municipality, doctype, period, key concepts, P/R per category,
+    ``must_not`` hits and validity checks.  Gold types the vocabulary cannot name are not scored."""
+    gold_docs = gold.get("documents", gold)
+    per_doc: dict[str, dict] = {}
+    counts = {k: [0, 0] for k in ("municipality", "doc_type", "period", "key")}
+    totals = {c: [0, 0, 0, 0] for c in MUNI_CATEGORIES}  # right, scored pred, found, gold items
+    validity_counts: dict[str, list[int]] = {}
+    must_not_hits: list[dict[str, str]] = []
+    for name, rec in sorted(_as_records(docs).items()):
+        if name not in gold_docs:
+            continue
+        g = gold_docs[name]
+        row: dict[str, Any] = {}
+        muni = rec["municipality"] or {}
+        row["municipality"] = (muni.get("code") or "").upper() == g["cbs_code"].upper()
+        expected = _doctype_expected(g)
+        row["doc_type"] = {"expected": expected, "gold": g["document_type"], "pred": rec["doc_type"]}
+        if expected:
+            row["doc_type"]["ok"] = rec["doc_type"] == expected
+            counts["doc_type"][0] += row["doc_type"]["ok"]
+            counts["doc_type"][1] += 1
+        row["period"] = _period_ok(rec, g)
+        keys = [x for c in ("instruments", "themes", "partners") for x in g.get(c, []) if x.get("key")]
+        pred_all = _muni_pred_ids(rec, "all")
+        key_found = [x for x in keys if _item_ids(x) & pred_all]
+        row["key"] = {
+            "found": len(key_found),
+            "total": len(keys),
+            "missed": [x["id"] for x in keys if x not in key_found],
+        }
+        row["concepts"] = {c: _concept_scores(rec, g, c) for c in MUNI_CATEGORIES}
+        predicted_any = pred_all | set(rec["laws"])
+        row["must_not"] = sorted(set(g.get("must_not", [])) & predicted_any)
+        must_not_hits.extend({"document": name, "id": cid} for cid in row["must_not"])
+        row["validity"] = _validity_scores(rec, g)
+        for key, ok in row["validity"].items():
+            c = validity_counts.setdefault(key, [0, 0])
+            c[0] += ok
+            c[1] += 1
+        for key in ("municipality", "period"):
+            counts[key][0] += row[key]
+            counts[key][1] += 1
+        counts["key"][0] += len(key_found)
+        counts["key"][1] += len(keys)
+        for c in MUNI_CATEGORIES:
+            s = row["concepts"][c]
+            for i, v in enumerate((s["tp"], s["pred"], s["found"], s["gold"])):
+                totals[c][i] += v
+        per_doc[name] = row
+    overall: dict[str, Any] = {k: {"ok": v[0], "total": v[1]} for k, v in counts.items()}
+    overall["concepts"] = {}
+    for c, (right, pred, found, n_gold) in totals.items():
+        s = _prf(right, pred, n_gold)
+        s["recall"] = round(found / n_gold, 3) if n_gold else 1.0
+        rp = s["precision"] + s["recall"]
+        s["f1"] = round(2 * s["precision"] * s["recall"] / rp, 3) if rp else 0.0
+        overall["concepts"][c] = s
+    overall["must_not"] = len(must_not_hits)
+    overall["validity"] = {k: {"ok": v[0], "total": v[1]} for k, v in validity_counts.items()}
+    return {"overall": overall, "documents": per_doc, "must_not": must_not_hits}
+
+
+# ------------------------------------------------------------------------------------------ output
+
+
+def _ratio(s: dict) -> str:
+    return f"{s['ok']}/{s['total']}"
+
+
 def format_status(scores: dict) -> str:
-    """Plain-text status accuracy per document and the confusion matrix (rows gold, columns predicted)."""
-    lines = [f"{'document':<55} {'status agree':>12} {'acc':>6}"]
+    """Plain-text status accuracy per document (beside the majority baseline) and the confusion matrix
+    (rows gold, columns predicted)."""
+    lines = [f"{'document':<55} {'status agree':>12} {'acc':>6} {'majority':>9}"]
     rows = [("OVERALL", scores["overall"])] + sorted(scores["documents"].items())
     for name, s in rows:
         acc = s["agree"] / s["total"] if s["total"] else 0.0
-        lines.append(f"{name[:55]:<55} {s['agree']:>5}/{s['total']:<6} {acc:>6.3f}")
+        maj = s.get("majority", 0) / s["total"] if s["total"] else 0.0
+        lines.append(f"{name[:55]:<55} {s['agree']:>5}/{s['total']:<6} {acc:>6.3f} {maj:>9.3f}")
     cols = [s for s in STATUSES if any(s in row for row in scores["confusion"].values())]
     lines.append("")
     lines.append("gold \\ predicted".ljust(16) + "".join(f"{c[:10]:>11}" for c in cols))
@@ -203,24 +381,145 @@ def format_table(scores: dict) -> str:
     return "\n".join(lines)
 
 
+def format_municipalities(scores: dict) -> str:
+    """Plain-text table of a score_municipalities() result: per document, then per category."""
+    lines = [f"{'document':<48} {'muni':>4} {'type':>4} {'per':>4} {'key':>5} {'P':>6} {'R':>6} must_not"]
+    for name, row in scores["documents"].items():
+        dt = row["doc_type"]
+        dt_mark = "-" if "ok" not in dt else ("ok" if dt["ok"] else "NO")
+        s = row["concepts"]["all"]
+        lines.append(
+            f"{name[:48]:<48} {'ok' if row['municipality'] else 'NO':>4} {dt_mark:>4} "
+            f"{'ok' if row['period'] else 'NO':>4} {row['key']['found']:>2}/{row['key']['total']:<2} "
+            f"{s['precision']:>6.3f} {s['recall']:>6.3f} {','.join(row['must_not'])}"
+        )
+    return "\n".join(lines)
+
+
+def _overall_rows(corpus: dict | None, munis: dict | None) -> list[tuple[str, str]]:
+    """(label, value) rows of the headline figures of one run, for the side-by-side table."""
+    rows: list[tuple[str, str]] = []
+    if corpus:
+        for cat in CATEGORIES:
+            s = corpus["extraction"]["overall"][cat]
+            rows.append((f"corpus {cat} P/R/F1", f"{s['precision']:.3f}/{s['recall']:.3f}/{s['f1']:.3f}"))
+        st = corpus["status"]["overall"]
+        n = st["total"] or 1
+        rows.append(("corpus status agreement", f"{st['agree']}/{st['total']} = {st['agree'] / n:.3f}"))
+        rows.append(
+            ("corpus status majority baseline", f"{st['majority']}/{st['total']} = {st['majority'] / n:.3f}")
+        )
+    if munis:
+        o = munis["overall"]
+        for key in ("municipality", "doc_type", "period"):
+            rows.append((f"munis {key}", _ratio(o[key])))
+        k = o["key"]
+        rows.append(("munis key concepts", f"{k['ok']}/{k['total']} = {k['ok'] / (k['total'] or 1):.3f}"))
+        for cat in MUNI_CATEGORIES:
+            s = o["concepts"][cat]
+            rows.append((f"munis {cat} P/R/F1", f"{s['precision']:.3f}/{s['recall']:.3f}/{s['f1']:.3f}"))
+        rows.append(("munis must_not hits", str(o["must_not"])))
+        for key, v in o["validity"].items():
+            rows.append((f"munis validity {key}", _ratio(v)))
+    return rows
+
+
+def format_side_by_side(runs: dict[str, dict]) -> str:
+    """Headline figures of each run (e.g. "baseline", "current") in columns."""
+    names = list(runs)
+    tables = {n: dict(_overall_rows(runs[n].get("corpus"), runs[n].get("municipalities"))) for n in names}
+    labels = list(dict.fromkeys(label for n in names for label in tables[n]))
+    lines = [f"{'figure':<36}" + "".join(f"{n:>22}" for n in names)]
+    for label in labels:
+        lines.append(f"{label:<36}" + "".join(f"{tables[n].get(label, '-'):>22}" for n in names))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------- run
+
+
+def _predict_with(code: Path, paths: list[Path]) -> subprocess.Popen:
+    """Start ``eval_predict`` under another checkout's ``ingest`` package; read its JSON later."""
+    script = Path(__file__).with_name("eval_predict.py")
+    snippet = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    args = [sys.executable, "-c", snippet, str(script), *map(str, paths)]
+    return subprocess.Popen(args, env=env, cwd=str(code), stdout=subprocess.PIPE, text=True)
+
+
+def _dev_sets(corpus_dir: Path) -> dict[str, tuple[list[Path], dict]]:
+    """The dev sets present: name -> (files, gold)."""
+    sets: dict[str, tuple[list[Path], dict]] = {}
+    gold_path = SHARED_EVAL / "gold_facts.json"
+    if gold_path.exists():
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        files = [corpus_dir / n for n in gold["documents"] if (corpus_dir / n).exists()]
+        sets["corpus"] = (files, gold)
+    muni_gold = MUNI_DIR / "gold.json"
+    if muni_gold.exists():
+        gold = json.loads(muni_gold.read_text(encoding="utf-8"))
+        files = [MUNI_DIR / "docs" / n for n in gold["documents"] if (MUNI_DIR / "docs" / n).exists()]
+        sets["municipalities"] = (files, gold)
+    return sets
+
+
+def score_records(records: dict[str, Record], sets: dict[str, tuple[list[Path], dict]]) -> dict:
+    """Every dev-set score of one run's records."""
+    out: dict[str, Any] = {}
+    if "corpus" in sets:
+        files, gold = sets["corpus"]
+        recs = {p.name: records[p.name] for p in files}
+        out["corpus"] = {"extraction": score_extraction(recs, gold), "status": score_status(recs, gold)}
+    if "municipalities" in sets:
+        files, gold = sets["municipalities"]
+        out["municipalities"] = score_municipalities({p.name: records[p.name] for p in files}, gold)
+    return out
+
+
+def run(corpus_dir: Path, code: Path | None = None) -> dict[str, Any]:
+    """Ingest both dev sets with this checkout (and ``code``, if given) and score them."""
+    from ingest.eval_predict import predict
+
+    sets = _dev_sets(corpus_dir)
+    paths = [p for files, _ in sets.values() for p in files]
+    other = _predict_with(code, paths) if code else None
+    log.info("ingesting %d dev-set documents with this checkout", len(paths))
+    runs = {"current": score_records(predict(paths), sets)}
+    if other is not None:
+        stdout, _ = other.communicate()
+        if other.returncode != 0:
+            raise RuntimeError(f"extraction with {code} failed (exit {other.returncode})")
+        runs = {"baseline": score_records(json.loads(stdout), sets), **runs}
+    return {"sets": {k: [p.name for p in v[0]] for k, v in sets.items()}, "runs": runs}
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
-    args = argv if argv is not None else sys.argv[1:]
-    corpus = Path(args[0]) if args else ROOT / "corpus"
-    gold_path = SHARED_EVAL / "gold_facts.json"
-    if not gold_path.exists():
-        log.error("no gold set at %s", gold_path)
-        return 1
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    from ingest.pipeline import ingest_file
-
-    docs = {}
-    for path in sorted(corpus.glob("*.txt")):
-        log.info("ingesting %s", path.name)
-        docs[path.name] = ingest_file(path)
-    print(format_table(score_extraction(docs, gold)))
-    print()
-    print(format_status(score_status(docs, gold)))
+    parser = argparse.ArgumentParser(prog="python -m ingest.evaluate", description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of the corpus files")
+    parser.add_argument("--code", type=Path, help="another checkout to score beside this one (its ingest/)")
+    parser.add_argument("--json", action="store_true", help="print all scores as JSON")
+    args = parser.parse_args(argv)
+    if not SHARED_EVAL.exists():
+        log.warning("no eval sets at %s; nothing to score", SHARED_EVAL)
+        return 0
+    if args.code is not None and not (args.code / "ingest" / "pipeline.py").exists():
+        parser.error(f"--code {args.code}: no ingest/pipeline.py there")
+    result = run(args.corpus, args.code)
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    current = result["runs"]["current"]
+    print(format_side_by_side(result["runs"]))
+    if "corpus" in current:
+        print("\n== corpus: extraction per document (current) ==")
+        print(format_table(current["corpus"]["extraction"]))
+        print("\n== corpus: instrument status (current) ==")
+        print(format_status(current["corpus"]["status"]))
+    if "municipalities" in current:
+        print("\n== municipalities: per document (current) ==")
+        print(format_municipalities(current["municipalities"]))
     return 0
 
 
