@@ -90,23 +90,22 @@ def settings_from_env(
     )
 
 
-NAV = [("/", "Zoeken"), ("/gemeenten", "Gemeenten"), ("/documenten", "Documenten")]
-NAV_END = [("/sparql-editor", "SPARQL"), ("/over", "Over")]
+NAV = [
+    ("/", "Zoeken"),
+    ("/gemeenten", "Gemeenten"),
+    ("/documenten", "Documenten"),
+    ("/vergelijken", "Vergelijken"),
+    ("/matrix", "Matrix"),
+    ("/sparql-editor", "SPARQL"),
+    ("/over", "Over"),
+]
 
 
 def _routers() -> list[APIRouter]:
     """The feature routers, in order; a new capability adds its module here."""
-    from api import pages, routes_graph, routes_search
+    from api import pages, routes_compare, routes_graph, routes_search
 
-    routers = [routes_search.router, routes_graph.router]
-    try:
-        from api import routes_compare  # added by the comparison feature
-    except ImportError:
-        routes_compare = None
-    if routes_compare is not None:
-        routers.append(routes_compare.router)
-    routers.append(pages.router)
-    return routers
+    return [routes_search.router, routes_graph.router, routes_compare.router, pages.router]
 
 
 def create_app(
@@ -150,12 +149,8 @@ def create_app(
     app.include_router(
         create_sparql_router(app.state.stores.dataset, sparql_settings, app.state.stores.run_update)
     )
-    routers = _routers()
-    for router in routers:
+    for router in _routers():
         app.include_router(router)
-    paths = {getattr(route, "path", None) for router in routers for route in router.routes}
-    optional = (("/vergelijken", "Vergelijken"), ("/matrix", "Matrix"))
-    extra = [(href, label) for href, label in optional if href in paths]
-    app.state.nav = NAV + extra + NAV_END
+    app.state.nav = NAV
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

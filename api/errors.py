@@ -1,7 +1,9 @@
-"""One JSON error shape for every failure: ``{"error": {"code", "message", ...}}``.
+"""The HTTP edge of the error model: one JSON shape ``{"error": {"code", "message", ...}}`` with a status,
+and one Dutch message per code for the web pages.
 
-Errors a user can cause (unknown label, unknown id, bad parameter, bad SPARQL) become 4xx answers with a
-stable ``code``; only real bugs reach the catch-all handler, which logs the traceback and answers 500.
+Inner layers raise ``ontology.errors.BeleidsgraafError`` subclasses (English message, structured fields);
+this module decides the HTTP status by class and the Dutch text by code. Only real bugs reach the
+catch-all handler, which logs the traceback and answers 500.
 """
 
 from __future__ import annotations
@@ -14,18 +16,73 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ontology.errors import BadParameter, BeleidsgraafError, MalformedQuery, NotFound, Unavailable
+
 log = logging.getLogger(__name__)
 
 
-class ApiError(Exception):
-    """An error meant for the client: HTTP status, stable machine code, human message, extra fields."""
+class ApiError(BeleidsgraafError):
+    """An error of the HTTP protocol itself (payload too large, refused SPARQL ...) with its own status."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, code: str, message: str, **fields: Any) -> None:
+        super().__init__(message, **fields)
         self.status = status
-        self.code = code
-        self.message = message
-        self.extra = extra
+        self.code = code  # per instance: the protocol errors have many codes
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return self.fields
+
+
+# HTTP status per error category; the first class the error is an instance of wins.
+_STATUS_BY_CLASS: tuple[tuple[type[BeleidsgraafError], int], ...] = (
+    (NotFound, 404),
+    (BadParameter, 422),
+    (MalformedQuery, 400),
+    (Unavailable, 503),
+)
+
+# What a Dutch reader of the web pages sees per code (the English detail follows where it helps).
+DUTCH_MESSAGES = {
+    "unknown_label": "Dit begrip kennen we niet.",
+    "unknown_municipality": "Deze gemeente kennen we niet of er staan geen documenten van in de graaf.",
+    "unknown_document": "Dit document staat niet in de graaf.",
+    "not_found": "Niet gevonden.",
+    "bad_query": "Deze zoekvraag kunnen we niet gebruiken: typ een vraag of een paar woorden.",
+    "bad_filter": "Een filter heeft een ongeldige waarde (bijvoorbeeld een jaar dat geen getal is).",
+    "bad_parameter": "Een keuze in het formulier heeft een ongeldige waarde.",
+    "index_missing": "Er is nog geen zoekindex. Voeg eerst documenten toe met 'beleidsgraaf ingest'.",
+    "store_busy": "De graaf wordt op dit moment bijgewerkt; probeer het zo opnieuw.",
+    "unavailable": "De graaf kan deze vraag op dit moment niet beantwoorden; probeer het zo opnieuw.",
+    "bad_input": "Dit bestand kunnen we niet gebruiken.",
+    "ingest_error": "Dit bestand kunnen we niet inlezen.",
+}
+DUTCH_FALLBACK = "Er ging iets mis met deze vraag."
+# Codes whose English detail names what the user typed, worth showing beside the Dutch text.
+_SHOW_DETAIL = {
+    "unknown_label",
+    "unknown_document",
+    "unknown_municipality",
+    "bad_parameter",
+    "bad_input",
+    "ingest_error",
+}
+
+
+def http_status(exc: BeleidsgraafError) -> int:
+    """The HTTP status of a user error (400 when no category fits)."""
+    if isinstance(exc, ApiError):
+        return exc.status
+    for cls, status in _STATUS_BY_CLASS:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def dutch_message(exc: BeleidsgraafError) -> str:
+    """The Dutch sentence a page shows for an error, with the English detail where it names the input."""
+    text = DUTCH_MESSAGES.get(exc.code, DUTCH_FALLBACK)
+    return f"{text} ({exc.message})" if exc.code in _SHOW_DETAIL else text
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -35,63 +92,6 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None, **extra: Any):
     return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
-
-
-# HTTP status per machine code of the layers' user errors (codes come from the exception's ``code``).
-_DOMAIN_STATUS = {
-    "unknown_label": 404,
-    "not_found": 404,
-    "unknown_municipality": 404,
-    "bad_query": 400,
-    "bad_filter": 422,
-    "bad_parameter": 422,
-    "index_missing": 503,
-    "store_busy": 503,
-    "search_error": 400,
-}
-_CODE_BY_CLASS = {
-    "UnknownLabel": "unknown_label",
-    "NotFound": "not_found",
-    "StoreBusy": "store_busy",
-    "QueryError": "bad_query",
-    "GraphError": "bad_query",
-}
-
-
-def from_domain_error(exc: Exception) -> ApiError | None:
-    """Map the domain layers' user errors onto API errors (None: not a user error).
-
-    Matched by class name or a ``code`` attribute so the API still starts while a layer is missing.
-    """
-    name = type(exc).__name__
-    code = _CODE_BY_CLASS.get(name) or getattr(exc, "code", None)
-    if not isinstance(code, str) or code not in _DOMAIN_STATUS:
-        return None
-    message = str(exc) or name
-    extra = {}
-    suggestions = getattr(exc, "suggestions", None)
-    if suggestions is not None:
-        extra["suggestions"] = [str(s) for s in suggestions]
-    return ApiError(_DOMAIN_STATUS[code], code, message, **extra)
-
-
-def _domain_error_classes() -> list[type[Exception]]:
-    """The user-error base classes of the layers below, those that are importable."""
-    found: list[type[Exception]] = []
-    for module_name, class_name in (
-        ("graph.errors", "GraphError"),
-        ("ontology.vocabulary", "UnknownLabel"),
-        ("search.errors", "BadQuery"),
-        ("search.errors", "SearchError"),
-    ):
-        try:
-            module = __import__(module_name, fromlist=[class_name])
-        except ImportError:
-            continue
-        cls = getattr(module, class_name, None)
-        if isinstance(cls, type) and issubclass(cls, Exception):
-            found.append(cls)
-    return found
 
 
 _STATUS_CODES = {
@@ -109,9 +109,9 @@ _STATUS_CODES = {
 def install_error_handlers(app: FastAPI) -> None:
     """Route every exception through the one JSON error shape."""
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, **exc.extra)
+    @app.exception_handler(BeleidsgraafError)
+    async def _user_error(_: Request, exc: BeleidsgraafError):
+        return error_response(http_status(exc), exc.code, exc.message, **exc.fields)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError):
@@ -131,15 +131,6 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
-
-    async def _domain(request: Request, exc: Exception):
-        mapped = from_domain_error(exc)
-        if mapped is None:
-            return await _unexpected(request, exc)
-        return error_response(mapped.status, mapped.code, mapped.message, **mapped.extra)
-
-    for exc_class in _domain_error_classes():
-        app.add_exception_handler(exc_class, _domain)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

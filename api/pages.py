@@ -17,10 +17,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from api.errors import ApiError, from_domain_error
+from api.errors import dutch_message, http_status
 from api.routes_graph import concepts_payload, store_of
 from api.routes_search import run_search
 from graph import queries
+from ontology.errors import BeleidsgraafError
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 EXAMPLES_DIR = Path(__file__).resolve().parent / "static" / "examples"
@@ -122,18 +123,16 @@ def query_terms(result: dict[str, Any]) -> list[str]:
     When the query names concepts, their labels (and those of narrower concepts) are what the answer is
     about; otherwise the query's content words (not stop words) are highlighted.
     """
-    terms: list[str] = []
-    try:
-        from ontology.vocabulary import labels, load_concepts, narrower_closure
+    from ontology.vocabulary import labels, load_concepts, narrower_closure
 
-        concepts = load_concepts()
-        for found in result.get("concepts") or []:
-            terms.append(found.get("matched") or "")
-            for cid in {found.get("id"), *narrower_closure(found.get("id"))}:
-                if cid in concepts:
-                    terms.extend(labels(concepts[cid]))
-    except (ImportError, LookupError, ValueError):
-        pass
+    terms: list[str] = []
+    concepts = load_concepts()
+    for found in result.get("concepts") or []:
+        terms.append(found.get("matched") or "")
+        if found.get("id") not in concepts:
+            continue
+        for cid in {found["id"], *narrower_closure(found["id"])}:
+            terms.extend(labels(concepts[cid]))
     if any(terms):
         return terms
     from spacy.lang.nl.stop_words import STOP_WORDS
@@ -168,45 +167,19 @@ def document_spans(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
-def _dutch_error(exc: ApiError) -> str:
-    messages = {
-        "unknown_label": "Dit begrip kennen we niet.",
-        "unknown_municipality": "Deze gemeente kennen we niet.",
-        "not_found": "Niet gevonden.",
-        "bad_query": "Deze zoekvraag kunnen we niet gebruiken: typ een vraag of een paar woorden.",
-        "bad_filter": "Een filter heeft een ongeldige waarde (bijvoorbeeld een jaar dat geen getal is).",
-        "bad_parameter": "Een filter heeft een ongeldige waarde.",
-        "index_missing": "Er is nog geen zoekindex. Voeg eerst documenten toe met 'beleidsgraaf ingest'.",
-        "store_busy": "De graaf wordt op dit moment bijgewerkt; probeer het zo opnieuw.",
-    }
-    return messages.get(exc.code, "Er ging iets mis met deze vraag.")
-
-
-def _as_api_error(exc: Exception) -> ApiError | None:
-    return exc if isinstance(exc, ApiError) else from_domain_error(exc)
-
-
-def _user_error(exc: Exception) -> ApiError:
-    """The error a user caused, as an ApiError; anything else is a bug and propagates."""
-    api_error = _as_api_error(exc)
-    if api_error is None:
-        raise exc
-    return api_error
-
-
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
 
 
-def error_page(request: Request, exc: ApiError, title: str) -> HTMLResponse:
-    detail = exc.message if exc.code in ("unknown_label",) else None
+def error_page(request: Request, exc: BeleidsgraafError, title: str) -> HTMLResponse:
+    """The HTML edge of the error model: the Dutch message for the error's code, with its HTTP status."""
     return render(
         request,
         "error.html",
-        status_code=exc.status,
+        status_code=http_status(exc),
         title=title,
-        message=_dutch_error(exc) + (f" ({detail})" if detail else ""),
-        suggestions=exc.extra.get("suggestions") or [],
+        message=dutch_message(exc),
+        suggestions=exc.fields.get("suggestions") or [],
         retry_url=lambda s: "/?" + urlencode({"q": s}),
     )
 
@@ -233,9 +206,7 @@ def _grouped_options(type_: str) -> list[dict[str, Any]]:
 def _facets(request: Request) -> dict[str, Any]:
     try:
         munis = queries.municipalities(store_of(request))
-    except Exception as exc:  # an empty or unreadable store still shows the page
-        if _as_api_error(exc) is None:
-            raise
+    except BeleidsgraafError:  # a busy or empty store still shows the page
         munis = []
     return {
         "municipalities": sorted(munis, key=lambda m: m["name"] or ""),
@@ -270,12 +241,9 @@ def search_page(request: Request) -> HTMLResponse:
                 top_k=10,
                 mode=form["mode"] or "hybrid",
             )
-        except Exception as exc:
-            api_error = _user_error(exc)
-            error = _dutch_error(api_error)
-            if api_error.code == "unknown_label":
-                error += f" ({api_error.message})"
-            suggestions = api_error.extra.get("suggestions") or []
+        except BeleidsgraafError as exc:
+            error = dutch_message(exc)
+            suggestions = exc.fields.get("suggestions") or []
     terms = query_terms(result) if result else []
     return render(
         request,
@@ -302,8 +270,8 @@ def municipalities_page(request: Request) -> HTMLResponse:
 def municipality_page(request: Request, code: str) -> HTMLResponse:
     try:
         data = queries.municipality(store_of(request), code)
-    except Exception as exc:
-        return error_page(request, _user_error(exc), "Gemeente niet gevonden")
+    except BeleidsgraafError as exc:
+        return error_page(request, exc, "Gemeente niet gevonden")
     return render(request, "gemeente.html", active="/gemeenten", m=data)
 
 
@@ -317,8 +285,8 @@ def documents_page(request: Request) -> HTMLResponse:
 def document_page(request: Request, doc_id: str) -> HTMLResponse:
     try:
         doc = queries.document(store_of(request), doc_id)
-    except Exception as exc:
-        return error_page(request, _user_error(exc), "Document niet gevonden")
+    except BeleidsgraafError as exc:
+        return error_page(request, exc, "Document niet gevonden")
     spans = document_spans(doc)
     passages = [
         {
@@ -363,8 +331,6 @@ def sparql_editor_page(request: Request) -> HTMLResponse:
 def about_page(request: Request) -> HTMLResponse:
     try:
         stats = queries.stats(store_of(request))
-    except Exception as exc:
-        if _as_api_error(exc) is None:
-            raise
+    except BeleidsgraafError:  # a busy store still shows the page
         stats = None
     return render(request, "over.html", active="/over", stats=stats)

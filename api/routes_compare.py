@@ -6,32 +6,19 @@ prints, so the page, the JSON and the command line always agree.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from api.errors import ApiError
-from graph.errors import GraphError, NotFound
+from api.errors import dutch_message, http_status
+from api.pages import TEMPLATES
+from api.routes_graph import store_of
+from ontology.errors import BadParameter, BeleidsgraafError
 from search import compare
 from search.compare import CATEGORY_LABELS
 
 log = logging.getLogger(__name__)
-
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
-
-# Used only while the shared base template (api/templates/base.html) does not exist.
-_FALLBACK_BASE = """<!doctype html>
-<html lang="nl"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{% block title %}beleidsgraaf{% endblock %}</title>
-<link rel="stylesheet" href="/static/compare.css">{% block head %}{% endblock %}</head>
-<body><nav><a href="/">beleidsgraaf</a> · <a href="/vergelijken">Vergelijken</a> ·
-<a href="/matrix">Matrix</a></nav>
-<main>{% block content %}{% endblock %}</main></body></html>"""
 
 STATE_LABELS = {"added": "nieuw", "removed": "vervallen", "kept": "behouden"}
 KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners", "theme": "Thema's"}
@@ -39,40 +26,18 @@ KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners", "theme": "Th
 router = APIRouter()
 
 
-def _store(request: Request):
-    """The app's shared read-only store handle (or a fresh one for an app without a holder)."""
-    holder = getattr(request.app.state, "stores", None)
-    if holder is not None:
-        return holder.get()
-    from graph.store import GraphStore
-
-    return GraphStore.open(request.app.state.settings.home, read_only=True)
-
-
-def _call(work: Callable[[], Any]) -> Any:
-    """Domain errors → the API's JSON error shape (404 unknown, 422 bad parameter)."""
-    try:
-        return work()
-    except NotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from exc
-    except compare.InvalidRequest as exc:
-        raise ApiError(422, "bad_parameter", str(exc)) from exc
-    except GraphError as exc:
-        raise ApiError(400, "bad_query", str(exc)) from exc
-
-
 def _comparison(
     store, a: str | None, b: str | None, municipality: str | None, threshold: float | None
 ) -> dict:
     goal_threshold = threshold if threshold is not None else compare.DEFAULT_GOAL_THRESHOLD
     if municipality and (a or b):
-        raise compare.InvalidRequest("geef twee documenten (a, b) óf een gemeente, niet beide")
+        raise BadParameter("give two documents (a, b) or a municipality, not both")
     if municipality:
         info, _ = compare.municipality_documents(store, municipality)
         comparisons = compare.compare_municipality(store, municipality, goal_threshold=goal_threshold)
         return {"municipality": info, "comparisons": comparisons}
     if not (a and b):
-        raise compare.InvalidRequest("geef twee documenten (a en b) of een gemeente (municipality)")
+        raise BadParameter("give two documents (a and b) or a municipality")
     return compare.compare_documents(store, a, b, goal_threshold=goal_threshold)
 
 
@@ -88,7 +53,7 @@ def api_compare(
     threshold: float | None = Query(None, ge=0.0, le=1.0, description="Cosinusdrempel voor doelen"),
 ) -> dict:
     """What changed between two documents, or between a municipality's successive policy periods."""
-    return _call(lambda: _comparison(_store(request), a, b, municipality, threshold))
+    return _comparison(store_of(request), a, b, municipality, threshold)
 
 
 @router.get("/api/matrix", tags=["vergelijken"], response_model=None)
@@ -101,9 +66,7 @@ def api_matrix(
     format: str = Query("json", pattern="^(json|csv)$"),
 ) -> Response | dict:
     """Municipality × concept matrix with documents and evidence per cell; ``format=csv`` for a download."""
-    result = _call(
-        lambda: compare.matrix(_store(request), kind, theme or None, period or None, used_only=used_only)
-    )
+    result = compare.matrix(store_of(request), kind, theme or None, period or None, used_only=used_only)
     if format == "csv":
         name = f"matrix_{result['kind']}"
         if result.get("theme"):
@@ -126,7 +89,7 @@ def api_timeline(
     kind: str | None = Query(None, description="theme | instrument | partner"),
 ) -> dict:
     """Per concept, the periods and documents of one municipality in which it appears."""
-    return _call(lambda: compare.timeline(_store(request), municipality, concept or None, kind=kind or None))
+    return compare.timeline(store_of(request), municipality, concept or None, kind=kind or None)
 
 
 @router.get("/api/unique", tags=["vergelijken"])
@@ -136,21 +99,14 @@ def api_unique(
     kind: str = Query("instrument", description="theme | instrument | partner"),
 ) -> dict:
     """Concepts this municipality's documents name and no other municipality's documents do."""
-    return _call(lambda: compare.unique_concepts(_store(request), municipality, kind))
+    return compare.unique_concepts(store_of(request), municipality, kind)
 
 
 # ------------------------------------------------------------------------------------------------ HTML
 
 
-def _base_template() -> Any:
-    if (Path(TEMPLATES.env.loader.searchpath[0]) / "base.html").exists():
-        return "base.html"
-    return TEMPLATES.env.from_string(_FALLBACK_BASE)
-
-
 def _render(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
     context = {
-        "base_template": _base_template(),
         "active": request.url.path,
         "state_labels": STATE_LABELS,
         "category_labels": CATEGORY_LABELS,
@@ -158,12 +114,6 @@ def _render(request: Request, name: str, context: dict, status: int = 200) -> HT
         **context,
     }
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
-
-
-def _page_error(exc: Exception) -> tuple[str, int]:
-    if isinstance(exc, NotFound):
-        return str(exc), 404
-    return str(exc), 422
 
 
 @router.get("/vergelijken", response_class=HTMLResponse, include_in_schema=False)
@@ -174,7 +124,7 @@ def page_compare(
     municipality: str | None = None,
 ) -> HTMLResponse:
     """Choose two documents or a municipality; shows nieuw / vervallen / behouden with evidence."""
-    store = _store(request)
+    store = store_of(request)
     docs = compare.list_documents(store)
     municipalities = sorted({d.municipality_name for d in docs if d.municipality_name})
     context: dict[str, Any] = {
@@ -195,8 +145,8 @@ def page_compare(
                 context["error"] = (
                     f"{result['municipality']['name']}: minder dan twee documenten met een periode."
                 )
-        except GraphError as exc:
-            context["error"], status = _page_error(exc)
+        except BeleidsgraafError as exc:
+            context["error"], status = dutch_message(exc), http_status(exc)
     return _render(request, "compare.html", context, status)
 
 
@@ -209,7 +159,7 @@ def page_matrix(
     used_only: bool = False,
 ) -> HTMLResponse:
     """Heatmap of the matrix; evidence on hover and click; filters and a CSV download link."""
-    store = _store(request)
+    store = store_of(request)
     pref, _ = compare.concept_labels(store)
     themes = sorted(
         ((cid, label) for cid, label in pref.items() if cid.startswith("theme:")),
@@ -235,6 +185,6 @@ def page_matrix(
         context["max_count"] = max(counts, default=1)
         query = request.url.query
         context["csv_url"] = "/api/matrix?" + (query + "&" if query else "") + "format=csv"
-    except GraphError as exc:
-        context["error"], status = _page_error(exc)
+    except BeleidsgraafError as exc:
+        context["error"], status = dutch_message(exc), http_status(exc)
     return _render(request, "matrix.html", context, status)

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.errors import ApiError
 from graph import queries
 from graph.store import GraphStore
+from ontology.errors import BadParameter
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
@@ -27,7 +27,7 @@ def store_of(request: Request) -> GraphStore:
 @router.get("/which", summary="Municipalities whose documents match an instrument, theme and/or partner")
 def which(request: Request, instrument: Label = None, theme: Label = None, partner: Label = None) -> dict:
     if not any((instrument, theme, partner)):
-        raise ApiError(422, "bad_parameter", "give at least one of instrument, theme, partner")
+        raise BadParameter("give at least one of instrument, theme, partner")
     return queries.which(store_of(request), instrument=instrument, theme=theme, partner=partner)
 
 
@@ -66,9 +66,7 @@ def concepts_payload(type: str | None = None) -> dict[str, Any]:
     from ontology.vocabulary import load_concepts
 
     if type is not None and type not in CONCEPT_TYPES:
-        raise ApiError(
-            422, "bad_parameter", f"unknown concept type {type!r}; use one of {', '.join(CONCEPT_TYPES)}"
-        )
+        raise BadParameter(f"unknown concept type {type!r}; use one of {', '.join(CONCEPT_TYPES)}")
     concepts = load_concepts()
     narrower: dict[str, list[str]] = {}
     for concept in concepts.values():

@@ -1,19 +1,15 @@
-"""Errors a user can cause when asking the graph something; the CLI and API turn them into messages."""
+"""The graph layer's own errors, in the one hierarchy of ontology.errors."""
 
 from __future__ import annotations
 
-
-class GraphError(Exception):
-    """Base class: the message is meant for the user."""
+from ontology.errors import MalformedQuery, Unavailable
 
 
-class NotFound(GraphError):
-    """A document, municipality or concept the user named is not in the store."""
-
-
-class StoreBusy(GraphError):
+class StoreBusy(Unavailable):
     """Another process holds the store open for writing."""
 
+    code = "store_busy"
 
-class QueryError(GraphError):
+
+class QueryError(MalformedQuery):
     """A SPARQL query was invalid or took too long."""

@@ -15,6 +15,7 @@ from graph.namespaces import (
     inferred_graph,
 )
 from graph.store import GraphStore
+from ontology.errors import BadParameter
 
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "jsonld": "json-ld", "json-ld": "json-ld", "nt": "nt"}
 SELECTIONS = ("asserted", "inferred", "all")
@@ -24,7 +25,7 @@ def graph_iris(store: GraphStore, selection: str) -> list[str]:
     """Named graphs in a selection: asserted = documents' asserted graphs, inferred = their
     entailments (plus the ontology's), all = everything including ontology and municipalities."""
     if selection not in SELECTIONS:
-        raise ValueError(f"unknown graph selection {selection!r}; expected one of {', '.join(SELECTIONS)}")
+        raise BadParameter(f"unknown graph selection {selection!r}; expected one of {', '.join(SELECTIONS)}")
     ids = store.document_ids()
     iris: list[str] = []
     if selection in ("asserted", "all"):
@@ -39,7 +40,7 @@ def graph_iris(store: GraphStore, selection: str) -> list[str]:
 def export(store: GraphStore, fmt: str = "turtle", selection: str = "asserted") -> str:
     """The selected graphs merged into one serialisation."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected one of turtle, jsonld, nt")
+        raise BadParameter(f"unknown format {fmt!r}; expected one of turtle, jsonld, nt")
     graph = Graph()
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True)

@@ -8,6 +8,7 @@ pyoxigraph's variable substitution (or, for sets, a VALUES block of IRIs validat
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -15,12 +16,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.errors import NotFound
 from graph.namespaces import BG
 from graph.rdf import USE_STATUSES
 from graph.store import GraphStore
 from ontology import ID, concept_iri, doc_iri
 from ontology import concept_id as _concept_id
+from ontology.errors import BadParameter, UnknownDocument, UnknownMunicipality
 from ontology.vocabulary import Concept, load_concepts, resolve_all, resolve_label
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -150,7 +151,11 @@ def resolve_document(store: GraphStore, document: str) -> str:
     for entry in docs.values():
         if Path(entry["file"]).stem == Path(name).stem:
             return entry["doc_id"]
-    raise NotFound(f"no document {document!r} in the store; known documents: {', '.join(ids) or '(none)'}")
+    raise UnknownDocument(
+        f"no document {document!r} in the store; known documents: {', '.join(ids) or '(none)'}",
+        document=document,
+        suggestions=difflib.get_close_matches(Path(name).stem, ids, n=3, cutoff=0.5),
+    )
 
 
 # -- evidence ---------------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ def which(
     Criteria combine per document (a document must satisfy all of them).
     """
     if not (instrument or theme or partner):
-        raise ValueError("give at least one of instrument, theme, partner")
+        raise BadParameter("give at least one of instrument, theme, partner")
     docs = _document_rows(store)
     query: dict[str, Any] = {}
     criteria: list[dict[str, list[dict[str, Any]]]] = []  # per criterion: doc IRI → evidence
@@ -512,7 +517,7 @@ def municipality(store: GraphStore, name_or_code: str) -> dict[str, Any]:
     record = find_by_code(name_or_code) if name_or_code.strip().lower().startswith("gm") else None
     record = record or find_by_name(name_or_code)
     if record is None:
-        raise NotFound(f"unknown municipality {name_or_code!r}")
+        raise UnknownMunicipality(f"unknown municipality {name_or_code!r}", municipality=name_or_code)
     docs = {
         iri: d
         for iri, d in _document_rows(store).items()

@@ -18,6 +18,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from ontology import DEF, SCHEME, SCHEME_FILES, concept_id, concept_iri
+from ontology.errors import BadParameter, UnknownLabel
 
 __all__ = [
     "Concept",
@@ -66,23 +67,6 @@ class Concept:
     is_field: bool = False  # a Kernbeleid Veiligheid field (theme:veld/...)
     document_class: str | None = None  # doctypes: the OWL class IRI for documents of this type
     legal_basis: tuple[str, ...] = ()  # law ids an instrument rests on
-
-
-class UnknownLabel(LookupError):
-    """A label that names no concept; ``suggestions`` holds the closest known labels."""
-
-    def __init__(self, label: str, suggestions: list[str], type: str | None = None):
-        super().__init__(label, suggestions)
-        self.label = label
-        self.suggestions = suggestions
-        self.type = type
-
-    def __str__(self) -> str:
-        kind = f" {self.type}" if self.type else ""
-        msg = f"unknown{kind} label {self.label!r}"
-        if self.suggestions:
-            msg += "; did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        return msg
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u00ad]")
@@ -158,7 +142,9 @@ def load_concepts(files: list[Path] | None = None) -> dict[str, Concept]:
 def concepts_of_type(type: str) -> list[Concept]:
     """Concepts of one type, sorted by id."""
     if type not in TYPES:
-        raise ValueError(f"unknown concept type {type!r}; expected one of {', '.join(TYPES)}")
+        raise BadParameter(
+            f"unknown concept type {type!r}; expected one of {', '.join(TYPES)}", parameter="type"
+        )
     return sorted((c for c in load_concepts().values() if c.type == type), key=lambda c: c.id)
 
 
@@ -259,7 +245,9 @@ def _candidates(label: str, type: str | None) -> list[Concept]:
 def resolve_all(label: str, type: str | None = None) -> list[Concept]:
     """Every concept the label names equally well (several only for labels shared across types)."""
     if type is not None and type not in TYPES:
-        raise ValueError(f"unknown concept type {type!r}; expected one of {', '.join(TYPES)}")
+        raise BadParameter(
+            f"unknown concept type {type!r}; expected one of {', '.join(TYPES)}", parameter="type"
+        )
     return _candidates(label, type)
 
 

@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from graph.errors import GraphError, NotFound
 from graph.queries import cid as concept_id_of
 from graph.queries import local_id, run
 from ingest.model import STATUSES
 from ontology import TOOI_GEMEENTE, concept_iri
+from ontology.errors import BadParameter, UnknownDocument, UnknownLabel, UnknownMunicipality
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,6 @@ USE_STATUSES = ("toegepast", "voornemen")  # statuses that say the municipality 
 MAX_CELL_EVIDENCE = 5
 
 Embedder = Callable[[list[str]], np.ndarray]
-
-
-class InvalidRequest(GraphError):
-    """A parameter the user gave cannot be used (unknown kind, year out of range ...)."""
-
-    code = "bad_parameter"  # the API answers 422
 
 
 def is_category(concept: str) -> bool:
@@ -182,8 +176,8 @@ def resolve_document(docs: Sequence[DocInfo], ref: str) -> DocInfo:
             return doc
     names = [d.doc_id for d in docs]
     close = difflib.get_close_matches(stem, names, n=3, cutoff=0.5)
-    hint = f" Bedoelde u: {', '.join(close)}?" if close else ""
-    raise NotFound(f"document {ref!r} staat niet in de graaf.{hint}")
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    raise UnknownDocument(f"no document {ref!r} in the store{hint}", document=ref, suggestions=close)
 
 
 def _fold(text: str) -> str:
@@ -200,22 +194,24 @@ def resolve_municipality(docs: Sequence[DocInfo], ref: str) -> tuple[str, str]:
         doc_code = iri.rsplit("/", 1)[-1].upper().removeprefix("GM")
         if want in (_fold(name), _fold(iri)) or (code.isdigit() and code.zfill(4) == doc_code):
             return iri, name
-    try:  # a spelling the reference list knows (e.g. "Den Bosch") but the documents name differently
-        from ontology.municipalities import find_by_code, find_by_name
+    from ontology.municipalities import find_by_code, find_by_name
 
-        found = find_by_name(ref) or (find_by_code(ref) if code.isdigit() else None)
-        if found is not None:
-            iri = TOOI_GEMEENTE + found.code.lower()
-            if iri in known:
-                return iri, known[iri]
-            raise NotFound(
-                f"van gemeente {found.name} staan geen documenten in de graaf "
-                f"(wel: {', '.join(sorted(known.values()))})."
-            )
-    except (ImportError, LookupError, ValueError):
-        pass
-    raise NotFound(
-        f"gemeente {ref!r} heeft geen documenten in de graaf (wel: {', '.join(sorted(known.values()))})."
+    # a spelling the reference list knows (e.g. "Den Bosch") but the documents name differently
+    found = find_by_name(ref) or (find_by_code(ref) if code.isdigit() else None)
+    with_docs = sorted(known.values())
+    if found is not None:
+        iri = TOOI_GEMEENTE + found.code.lower()
+        if iri in known:
+            return iri, known[iri]
+        raise UnknownMunicipality(
+            f"no documents of municipality {found.name} in the store (there are: {', '.join(with_docs)})",
+            municipality=ref,
+            suggestions=with_docs,
+        )
+    raise UnknownMunicipality(
+        f"municipality {ref!r} has no documents in the store (there are: {', '.join(with_docs)})",
+        municipality=ref,
+        suggestions=with_docs,
     )
 
 
@@ -254,13 +250,12 @@ def resolve_concept(store, ref: str, kind: str | None = None) -> tuple[str, str]
         cid = candidates.pop()
         return cid, pref.get(cid, cid)
     if candidates:
-        raise InvalidRequest(f"{ref!r} is niet eenduidig: {', '.join(sorted(candidates))}")
+        raise BadParameter(f"{ref!r} is ambiguous: {', '.join(sorted(candidates))}", parameter="concept")
     pool = [
         label for label, ids in by_label.items() if not kind or any(c.startswith(kind + ":") for c in ids)
     ]
     close = difflib.get_close_matches(_fold(ref), pool, n=3, cutoff=0.6)
-    hint = f" Bedoelde u: {', '.join(close)}?" if close else ""
-    raise NotFound(f"begrip {ref!r} staat niet in de vocabulaire{' (' + kind + ')' if kind else ''}.{hint}")
+    raise UnknownLabel(ref, close, kind)
 
 
 # --------------------------------------------------------------------------------------------- evidence
@@ -760,7 +755,7 @@ def compare_municipality(
 def _check_kind(kind: str, allowed: Sequence[str]) -> str:
     kind = (kind or "").strip().lower()
     if kind not in allowed:
-        raise InvalidRequest(f"onbekende soort {kind!r}; kies uit: {', '.join(allowed)}")
+        raise BadParameter(f"unknown kind {kind!r}; choose from: {', '.join(allowed)}", parameter="kind")
     return kind
 
 
@@ -770,9 +765,9 @@ def _check_year(period: int | str | None) -> int | None:
     try:
         year = int(str(period).strip())
     except ValueError:
-        raise InvalidRequest(f"periode moet een jaartal zijn, niet {period!r}") from None
+        raise BadParameter(f"period must be a year, not {period!r}", parameter="period") from None
     if not 1800 <= year <= 2200:
-        raise InvalidRequest(f"jaartal {year} valt buiten het bereik 1800-2200")
+        raise BadParameter(f"year {year} is outside 1800-2200", parameter="period")
     return year
 
 
@@ -798,7 +793,7 @@ def matrix(
     docs = list_documents(store)
     theme_json = None
     if theme and kind == "theme":
-        raise InvalidRequest("een themafilter past alleen bij de soort instrument of partner")
+        raise BadParameter("a theme filter needs kind instrument or partner", parameter="theme")
     if theme:
         theme_id, theme_label = resolve_concept(store, theme, "theme")
         theme_json = {"id": theme_id, "label": theme_label}

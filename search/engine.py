@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ontology.errors import UnknownMunicipality
 from search import vector_index
 from search.aggregate import (
     ACTION_TYPES,
@@ -31,7 +32,7 @@ from search.aggregate import (
 )
 from search.concepts import QueryConcept, recognise
 from search.embed import cache_path, embed_passages_with_stats, embed_query, passage_text
-from search.errors import BadFilter, BadQuery, IndexMissing, UnknownMunicipality
+from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
 from search.lexical import LexicalIndex
 from search.model import configured_model, model_key

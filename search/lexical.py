@@ -17,6 +17,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from ingest.nlp import lemma_for
+
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
@@ -43,18 +45,8 @@ def _stop_words() -> frozenset[str]:
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """Lemma of one lower-case Dutch word (lookup table first, simplemma second)."""
-    found = _lookup_table().get(word)
-    try:  # the ingest lemmatiser adds the exceptions kept in ontology/cues.json
-        from ingest.nlp import lemma_for
-    except ImportError:
-        lemma_for = None
-    if lemma_for is not None:
-        return lemma_for(word, found)
-    if found:
-        return found.lower()
-    import simplemma
-
-    return simplemma.lemmatize(word, lang="nl").lower()
+    # the ingest lemmatiser: exceptions kept in ontology/cues.json, the lookup table, then simplemma
+    return lemma_for(word, _lookup_table().get(word))
 
 
 def _fold(text: str) -> str:

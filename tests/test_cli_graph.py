@@ -37,7 +37,7 @@ def test_which_readable_and_json(corpus_home):
 def test_unknown_label_is_a_clear_error(corpus_home):
     result = run(corpus_home, "which", "--instrument", "damokles beleid")
     assert result.exit_code == 2
-    assert "unknown instrument 'damokles beleid'; closest known labels:" in result.stderr
+    assert "unknown instrument label 'damokles beleid'; did you mean:" in result.stderr
     assert "Traceback" not in result.output
 
 

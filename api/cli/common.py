@@ -11,6 +11,8 @@ from typing import Any
 import click
 from rich.console import Console
 
+from ontology.errors import BeleidsgraafError
+
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
 
@@ -25,23 +27,25 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def error_message(exc: BeleidsgraafError) -> str:
+    """One line for stderr: the English message and, when known, the closest names."""
+    suggestions = exc.fields.get("suggestions")
+    if suggestions and "did you mean" not in exc.message:
+        return f"{exc.message}; closest known: {', '.join(map(str, suggestions))}"
+    return exc.message
+
+
 def user_errors(func: Callable) -> Callable:
-    """Turn errors a user can cause (unknown label, document or municipality, bad query, unreadable
-    file) into one clear message on stderr and exit code 2 — never a traceback."""
+    """The CLI edge of the error model: a user error (any ``BeleidsgraafError``, or a file the OS cannot
+    read) becomes one clear message on stderr and exit code 2 — never a traceback."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from graph.errors import GraphError
-        from ontology.vocabulary import UnknownLabel
-        from search.errors import SearchError
-
         try:
             return func(*args, **kwargs)
-        except UnknownLabel as exc:
-            kind = f"{exc.type} " if exc.type else ""
-            hint = f"; closest known labels: {', '.join(exc.suggestions)}" if exc.suggestions else ""
-            fail(f"unknown {kind}{exc.label!r}{hint}")
-        except (GraphError, SearchError, ValueError, OSError) as exc:
+        except BeleidsgraafError as exc:
+            fail(error_message(exc))
+        except OSError as exc:
             fail(str(exc))
 
     return wrapper

@@ -11,8 +11,7 @@ from typing import Any
 
 import click
 
-from api.cli.common import fail, print_json
-from graph.errors import GraphError
+from api.cli.common import print_json, user_errors
 from search.compare import CATEGORY_LABELS
 
 STATE_LABELS = {"added": ("+", "nieuw"), "removed": ("-", "vervallen"), "kept": ("=", "behouden")}
@@ -20,17 +19,11 @@ EVIDENCE_CHARS = 110
 
 
 def _run(ctx: click.Context, work: Callable[[Any], Any]) -> Any:
-    """Open the store read-only, run ``work(store)``; user errors → message on stderr, exit 2."""
+    """Open the store read-only and run ``work(store)`` (commands wear ``user_errors`` for the errors)."""
     from graph.store import GraphStore
 
-    try:
-        store = GraphStore.open(ctx.obj["home"], read_only=True)
-        try:
-            return work(store)
-        finally:
-            store.close()
-    except GraphError as exc:
-        fail(str(exc))
+    with GraphStore.open(ctx.obj["home"], read_only=True) as store:
+        return work(store)
 
 
 def _short(text: str | None, limit: int = EVIDENCE_CHARS) -> str:
@@ -94,6 +87,7 @@ def format_comparison(result: dict) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
 @click.pass_context
+@user_errors
 def compare_cmd(
     ctx: click.Context,
     a: str | None,
@@ -149,6 +143,7 @@ def compare_cmd(
 @click.option("--csv", "as_csv", is_flag=True, help="CSV op stdout.")
 @click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
 @click.pass_context
+@user_errors
 def matrix_cmd(
     ctx: click.Context,
     kind: str,
@@ -196,6 +191,7 @@ def format_matrix(m: dict) -> str:
 @click.option("--kind", type=click.Choice(["theme", "instrument", "partner"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
 @click.pass_context
+@user_errors
 def timeline_cmd(
     ctx: click.Context, municipality: str, concept: str | None, kind: str | None, as_json: bool
 ) -> None:
@@ -230,6 +226,7 @@ def timeline_cmd(
 )
 @click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
 @click.pass_context
+@user_errors
 def unique_cmd(ctx: click.Context, municipality: str, kind: str, as_json: bool) -> None:
     """Begrippen die alleen deze gemeente noemt (de andere gemeenten in de graaf niet)."""
     from search import compare

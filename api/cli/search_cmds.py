@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from api.cli.common import err, out, print_json, user_errors
+from ontology.errors import BadParameter
 
 
 def _highlight(text: str, query: str, concepts: list[dict]) -> Text:
@@ -145,7 +146,7 @@ def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
     chosen = tuple(m.strip() for m in modes.split(",") if m.strip())
     unknown = [m for m in chosen if m not in MODES]
     if unknown or not chosen:
-        raise ValueError(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}")
+        raise BadParameter(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}", parameter="modes")
     result = evaluate(obj["home"], questions, chosen)
     if as_json:
         print_json(result)

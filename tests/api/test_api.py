@@ -102,7 +102,7 @@ def test_municipalities_by_code_and_by_name_are_the_same(client):
     assert by_code == by_name
     assert len(by_code["documents"]) == first["documents"]
     assert by_code["periods"] and all("instruments" in p for p in by_code["periods"])
-    _error(client.get("/api/municipalities/Atlantis"), 404, "not_found")
+    _error(client.get("/api/municipalities/Atlantis"), 404, "unknown_municipality")
 
 
 def test_document_has_metadata_facts_with_evidence_and_passages(client):
@@ -122,7 +122,7 @@ def test_document_has_metadata_facts_with_evidence_and_passages(client):
     assert checked > 0
     facts = client.get(f"/api/documents/{documents[0]['doc_id']}/facts").json()
     assert facts["instruments"] == doc["instruments"]
-    _error(client.get("/api/documents/no-such-document"), 404, "not_found")
+    _error(client.get("/api/documents/no-such-document"), 404, "unknown_document")
 
 
 def test_concepts_carry_dutch_labels_and_a_consistent_hierarchy(client):

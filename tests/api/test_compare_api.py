@@ -42,7 +42,7 @@ def test_unknown_document_is_a_404_with_the_error_shape(client):
     response = client.get("/api/compare", params={"a": OLD, "b": "hengelo_bestaat_niet"})
     assert response.status_code == 404
     error = response.json()["error"]
-    assert error["code"] == "not_found" and "hengelo_bestaat_niet" in error["message"]
+    assert error["code"] == "unknown_document" and "hengelo_bestaat_niet" in error["message"]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_matrix_bad_kind_and_bad_period_are_422_unknown_theme_404(client):
     assert client.get("/api/matrix", params={"kind": "wet"}).status_code == 422
     assert client.get("/api/matrix", params={"period": "ooit"}).status_code == 422
     response = client.get("/api/matrix", params={"theme": "theme:bestaat_niet"})
-    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_label"
 
 
 def test_matrix_csv_download(client):

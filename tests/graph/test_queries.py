@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph import queries
-from graph.errors import NotFound
+from ontology.errors import NotFound
 from ontology.vocabulary import UnknownLabel
 from tests.graph.sample import DOC_ID
 

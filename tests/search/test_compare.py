@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from graph.build import ingest_document
-from graph.errors import NotFound
 from graph.store import GraphStore
 from ingest.model import (
     DocumentMeta,
@@ -29,6 +28,7 @@ from ingest.model import (
     Target,
     ThemeFact,
 )
+from ontology.errors import BadParameter, NotFound, UnknownDocument
 from search import compare
 
 HENGELO_OLD = "hengelo_integraal-veiligheidsbeleid_2021-2024"
@@ -274,13 +274,13 @@ def test_a_target_on_the_same_metric_reports_what_changed(built):
 
 def test_unknown_documents_and_municipalities_are_clear_not_found_errors(built_home):
     with GraphStore.open(built_home, read_only=True) as store:
-        with pytest.raises(NotFound, match="oldenzaal_veiligheidsplan_2020"):
+        with pytest.raises(UnknownDocument, match="oldenzaal_veiligheidsplan_2020"):
             compare.compare_documents(store, "oldenzaal_veiligheidsplan_2020", NEW_ID, embed=lambda t: None)
         with pytest.raises(NotFound):
-            compare.timeline(store, "Atlantis")
-        with pytest.raises(compare.InvalidRequest):
+            compare.timeline(store, "Atlantis")  # UnknownMunicipality is a NotFound
+        with pytest.raises(BadParameter):
             compare.matrix(store, kind="wet")
-        with pytest.raises(compare.InvalidRequest):
+        with pytest.raises(BadParameter):
             compare.matrix(store, period="volgend jaar")
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from ontology.errors import UnknownMunicipality
 from ontology.vocabulary import UnknownLabel
 from search.engine import load_index, refresh, search
-from search.errors import BadFilter, BadQuery, UnknownMunicipality
+from search.errors import BadFilter, BadQuery
 
 REPO = Path(__file__).resolve().parents[2]
 
