@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -21,7 +21,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.sparql import SparqlSettings, create_sparql_router
+from api.sparql.pool import PoolSettings, QueryPool
+from api.sparql.protocol import SparqlSettings, create_sparql_router
+from api.sparql.safety import Limits
 from graph.store import GraphStore, resolve_home
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,10 @@ class Settings:
     sparql_timeout: float = 30.0
     sparql_row_limit: int = 10_000
     update_token: str | None = None
+    sparql_workers: int = 2
+    sparql_memory_mb: int = 1024
+    sparql_max_depth: int = Limits.max_depth
+    sparql_max_tokens: int = Limits.max_tokens
 
 
 class StoreHolder:
@@ -53,11 +59,6 @@ class StoreHolder:
                 # the old handle is dropped, not closed: queries still running on it keep it alive
                 self._store = GraphStore.open(self.home, read_only=True)
             return self._store
-
-    @contextmanager
-    def dataset(self) -> Iterator:
-        """The raw pyoxigraph store, for the SPARQL endpoint."""
-        yield self.get().store
 
     def run_update(self, update: str) -> None:
         """Apply a SPARQL update through a short-lived writable handle (only with an update token)."""
@@ -87,6 +88,10 @@ def settings_from_env(
         if sparql_row_limit is not None
         else int(_env_float("BELEIDSGRAAF_SPARQL_ROW_LIMIT", 10_000)),
         update_token=update_token or os.environ.get("BELEIDSGRAAF_UPDATE_TOKEN") or None,
+        sparql_workers=max(1, int(_env_float("BELEIDSGRAAF_SPARQL_WORKERS", 2))),
+        sparql_memory_mb=max(64, int(_env_float("BELEIDSGRAAF_SPARQL_MEMORY_MB", 1024))),
+        sparql_max_depth=int(_env_float("BELEIDSGRAAF_SPARQL_MAX_DEPTH", Limits.max_depth)),
+        sparql_max_tokens=int(_env_float("BELEIDSGRAAF_SPARQL_MAX_TOKENS", Limits.max_tokens)),
     )
 
 
@@ -114,12 +119,28 @@ def create_app(
     sparql_timeout: float | None = None,
     sparql_row_limit: int | None = None,
     update_token: str | None = None,
+    **overrides: object,
 ) -> FastAPI:
-    """The application over the data folder ``home`` (default $BELEIDSGRAAF_HOME or ./.beleidsgraaf)."""
+    """The application over the data folder ``home`` (default $BELEIDSGRAAF_HOME or ./.beleidsgraaf).
+
+    ``overrides`` set other ``Settings`` fields (``sparql_workers``, ``sparql_memory_mb`` ...).
+    """
     from graph.namespaces import PREFIXES
 
     settings = settings_from_env(home, sparql_timeout, sparql_row_limit, update_token)
+    if overrides:
+        settings = replace(settings, **overrides)
+    pool = QueryPool(
+        settings.home, PoolSettings(size=settings.sparql_workers, memory_mb=settings.sparql_memory_mb)
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()  # the workers start with the first query and end with the server
+
     app = FastAPI(
+        lifespan=lifespan,
         title="beleidsgraaf",
         summary="Knowledge graph and semantic search over Dutch municipal safety policy",
         description=(
@@ -132,6 +153,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.stores = StoreHolder(settings.home)
+    app.state.sparql_pool = pool
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,
@@ -144,11 +166,10 @@ def create_app(
         timeout=settings.sparql_timeout,
         row_limit=settings.sparql_row_limit,
         update_token=settings.update_token,
+        limits=Limits(max_depth=settings.sparql_max_depth, max_tokens=settings.sparql_max_tokens),
         prefixes=dict(PREFIXES),
     )
-    app.include_router(
-        create_sparql_router(app.state.stores.dataset, sparql_settings, app.state.stores.run_update)
-    )
+    app.include_router(create_sparql_router(pool, sparql_settings, app.state.stores.run_update))
     for router in _routers():
         app.include_router(router)
     app.state.nav = NAV

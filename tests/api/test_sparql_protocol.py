@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import shutil
+import tempfile
 import time
 import xml.etree.ElementTree as ET
-from contextlib import contextmanager
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -15,14 +18,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.errors import install_error_handlers
-from api.sparql import SparqlSettings, create_sparql_router, keywords, negotiate
+from api.sparql.pool import PoolSettings, QueryPool
+from api.sparql.protocol import SparqlSettings, create_sparql_router
+from api.sparql.results import negotiate
+from api.sparql.safety import keywords
 
 EX = "http://example.org/"
 G1, G2 = EX + "graph/one", EX + "graph/two"
 
 
-def _store() -> ox.Store:
-    store = ox.Store()
+def _sample(store: ox.Store) -> None:
     p, name = ox.NamedNode(EX + "p"), ox.NamedNode(EX + "name")
     for i in range(50):
         store.add(
@@ -38,20 +43,42 @@ def _store() -> ox.Store:
             ox.NamedNode(EX + "s0"), name, ox.Literal('Hengelo, "O."\ttab', language="nl"), ox.NamedNode(G2)
         )
     )
-    return store
 
 
-def _client(store: ox.Store | None = None, **settings) -> TestClient:
-    store = store or _store()
+def _cartesian(store: ox.Store) -> None:
+    for i in range(200):  # 8 million combinations: seconds of work, bounded
+        store.add(
+            ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)), ox.NamedNode(G1))
+        )
 
-    @contextmanager
-    def dataset():
-        yield store
 
+_DATA = {"sample": _sample, "cartesian": _cartesian}
+_CLEANUP: list = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cleanup():
+    """Worker processes and store folders of this module end with it."""
+    yield
+    for action in _CLEANUP:
+        action()
+    _client.cache_clear()
+
+
+@functools.cache
+def _client(data: str = "sample", **settings) -> TestClient:
+    """A /sparql app over an on-disk store holding ``data``, answered by a one-worker pool."""
+    home = Path(tempfile.mkdtemp(prefix="sparql-protocol-"))
+    store = ox.Store(str(home / "store"))
+    _DATA[data](store)
+    store.flush()
+    del store  # RocksDB closes when the handle is dropped; the workers open it read-only
+    pool = QueryPool(home, PoolSettings(size=1, memory_mb=512))
+    _CLEANUP.extend([pool.close, lambda: shutil.rmtree(home, ignore_errors=True)])
     updates: list[str] = []
     app = FastAPI()
     install_error_handlers(app)
-    app.include_router(create_sparql_router(dataset, SparqlSettings(**settings), updates.append))
+    app.include_router(create_sparql_router(pool, SparqlSettings(**settings), updates.append))
     client = TestClient(app)
     client.updates = updates  # type: ignore[attr-defined]
     return client
@@ -251,12 +278,7 @@ def test_results_are_truncated_at_the_row_cap_with_a_header():
 
 
 def test_expensive_query_times_out_with_a_json_error_naming_the_limit():
-    store = ox.Store()
-    for i in range(200):  # 8 million combinations: seconds of work, bounded
-        store.add(
-            ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)), ox.NamedNode(G1))
-        )
-    client = _client(store, timeout=0.5)
+    client = _client("cartesian", timeout=0.5)
     started = time.monotonic()
     response = client.get(
         "/sparql",
