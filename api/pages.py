@@ -21,6 +21,7 @@ from api.errors import dutch_message, http_status
 from api.routes_graph import concepts_payload, store_of
 from api.routes_search import run_search
 from graph import queries
+from graph.read import label
 from ontology.errors import BeleidsgraafError
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -62,7 +63,7 @@ def _status_labels() -> dict[str, str]:
 def _label_of(concept_id: str | None) -> str:
     if not concept_id:
         return ""
-    return queries.label(concept_id) or concept_id
+    return label(concept_id) or concept_id
 
 
 def highlight_terms(text: str, terms: Iterable[str]) -> Markup:

@@ -1,6 +1,6 @@
 """Comparison routes: JSON (/api/compare, /api/matrix, /api/timeline, /api/unique) and the Dutch pages
-/vergelijken and /matrix. Every route returns or renders the dict of the search.compare function the CLI
-prints, so the page, the JSON and the command line always agree.
+/vergelijken and /matrix. Every route returns or renders the dict of the search.compare or graph.overview
+function the CLI prints, so the page, the JSON and the command line always agree.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 from api.errors import dutch_message, http_status
 from api.pages import TEMPLATES
 from api.routes_graph import store_of
-from ontology.errors import BadParameter, BeleidsgraafError
+from graph import overview
+from graph.read import documents
+from ontology.errors import BeleidsgraafError
+from ontology.vocabulary import concepts_of_type
 from search import compare
 from search.compare import CATEGORY_LABELS
 
@@ -24,21 +27,6 @@ STATE_LABELS = {"added": "nieuw", "removed": "vervallen", "kept": "behouden"}
 KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners", "theme": "Thema's"}
 
 router = APIRouter()
-
-
-def _comparison(
-    store, a: str | None, b: str | None, municipality: str | None, threshold: float | None
-) -> dict:
-    goal_threshold = threshold if threshold is not None else compare.DEFAULT_GOAL_THRESHOLD
-    if municipality and (a or b):
-        raise BadParameter("give two documents (a, b) or a municipality, not both")
-    if municipality:
-        info, _ = compare.municipality_documents(store, municipality)
-        comparisons = compare.compare_municipality(store, municipality, goal_threshold=goal_threshold)
-        return {"municipality": info, "comparisons": comparisons}
-    if not (a and b):
-        raise BadParameter("give two documents (a and b) or a municipality")
-    return compare.compare_documents(store, a, b, goal_threshold=goal_threshold)
 
 
 # ------------------------------------------------------------------------------------------------ JSON
@@ -53,7 +41,9 @@ def api_compare(
     threshold: float | None = Query(None, ge=0.0, le=1.0, description="Cosinusdrempel voor doelen"),
 ) -> dict:
     """What changed between two documents, or between a municipality's successive policy periods."""
-    return _comparison(store_of(request), a, b, municipality, threshold)
+    return compare.comparison(
+        store_of(request), a or None, b or None, municipality or None, goal_threshold=threshold
+    )
 
 
 @router.get("/api/matrix", tags=["vergelijken"], response_model=None)
@@ -66,7 +56,7 @@ def api_matrix(
     format: str = Query("json", pattern="^(json|csv)$"),
 ) -> Response | dict:
     """Municipality × concept matrix with documents and evidence per cell; ``format=csv`` for a download."""
-    result = compare.matrix(store_of(request), kind, theme or None, period or None, used_only=used_only)
+    result = overview.matrix(store_of(request), kind, theme or None, period or None, used_only=used_only)
     if format == "csv":
         name = f"matrix_{result['kind']}"
         if result.get("theme"):
@@ -74,7 +64,7 @@ def api_matrix(
         if result.get("period"):
             name += f"_{result['period']}"
         return Response(
-            compare.matrix_csv(result),
+            overview.matrix_csv(result),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
@@ -89,7 +79,7 @@ def api_timeline(
     kind: str | None = Query(None, description="theme | instrument | partner"),
 ) -> dict:
     """Per concept, the periods and documents of one municipality in which it appears."""
-    return compare.timeline(store_of(request), municipality, concept or None, kind=kind or None)
+    return overview.timeline(store_of(request), municipality, concept or None, kind=kind or None)
 
 
 @router.get("/api/unique", tags=["vergelijken"])
@@ -99,7 +89,7 @@ def api_unique(
     kind: str = Query("instrument", description="theme | instrument | partner"),
 ) -> dict:
     """Concepts this municipality's documents name and no other municipality's documents do."""
-    return compare.unique_concepts(store_of(request), municipality, kind)
+    return overview.unique_concepts(store_of(request), municipality, kind)
 
 
 # ------------------------------------------------------------------------------------------------ HTML
@@ -125,10 +115,10 @@ def page_compare(
 ) -> HTMLResponse:
     """Choose two documents or a municipality; shows nieuw / vervallen / behouden with evidence."""
     store = store_of(request)
-    docs = compare.list_documents(store)
-    municipalities = sorted({d.municipality_name for d in docs if d.municipality_name})
+    docs = documents(store)
+    municipalities = sorted({d.municipality.name for d in docs if d.municipality and d.municipality.name})
     context: dict[str, Any] = {
-        "documents": [d.as_json() for d in docs],
+        "documents": [d.brief() for d in docs],
         "municipalities": municipalities,
         "a": a or "",
         "b": b or "",
@@ -139,7 +129,7 @@ def page_compare(
     status = 200
     if a or b or municipality:
         try:
-            result = _comparison(store, a or None, b or None, municipality or None, None)
+            result = compare.comparison(store, a or None, b or None, municipality or None)
             context["comparisons"] = result["comparisons"] if municipality else [result]
             if municipality and not result["comparisons"]:
                 context["error"] = (
@@ -160,11 +150,7 @@ def page_matrix(
 ) -> HTMLResponse:
     """Heatmap of the matrix; evidence on hover and click; filters and a CSV download link."""
     store = store_of(request)
-    pref, _ = compare.concept_labels(store)
-    themes = sorted(
-        ((cid, label) for cid, label in pref.items() if cid.startswith("theme:")),
-        key=lambda t: t[1].casefold(),
-    )
+    themes = sorted(((c.id, c.pref_label) for c in concepts_of_type("theme")), key=lambda t: t[1].casefold())
     context: dict[str, Any] = {
         "kind": kind,
         "theme": theme or "",
@@ -177,7 +163,7 @@ def page_matrix(
     }
     status = 200
     try:
-        result = compare.matrix(store, kind, theme or None, period or None, used_only=used_only)
+        result = overview.matrix(store, kind, theme or None, period or None, used_only=used_only)
         context["matrix"] = result
         if result.get("theme"):  # preselect the resolved theme, whatever label the user typed
             context["theme"] = result["theme"]["id"]

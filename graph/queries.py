@@ -1,190 +1,48 @@
 """The questions the CLI and the HTTP API ask the graph, as JSON-ready dicts.
 
-The SPARQL lives in ``graph/queries/*.rq`` so researchers can run it themselves. User input never
+The SPARQL lives in ``graph/queries/*.rq`` so researchers can run it themselves; documents,
+municipalities, concepts and evidence come from the read side in graph/read.py. User input never
 reaches SPARQL text: labels resolve to vocabulary concepts first, and IRIs are bound with
-pyoxigraph's variable substitution (or, for sets, a VALUES block of IRIs validated by
-``pyoxigraph.NamedNode``).
+pyoxigraph's variable substitution.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
-from functools import cache
-from pathlib import Path
 from typing import Any
-
-import pyoxigraph as ox
 
 from graph.namespaces import BG
 from graph.rdf import USE_STATUSES
+from graph.read import (
+    Document,
+    add_evidence,
+    by_iri,
+    cid,
+    concept_json,
+    evidence,
+    label,
+    local_id,
+    resolve_concept,
+    run,
+    status_name,
+)
+from graph.read import documents as _documents
+from graph.read import resolve_document as _resolve_document
 from graph.store import GraphStore
-from ontology import ID, concept_iri, doc_iri
-from ontology import concept_id as _concept_id
-from ontology.errors import BadParameter, UnknownDocument, UnknownMunicipality
-from ontology.vocabulary import Concept, load_concepts, resolve_all, resolve_label
-
-QUERY_DIR = Path(__file__).resolve().parent / "queries"
-_DOC_PREFIX = ID + "doc/"
-
-
-@cache
-def load_query(name: str) -> str:
-    """The text of ``graph/queries/<name>.rq``."""
-    return (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def run(store: GraphStore, name: str, **bind: str) -> list[dict[str, Any]]:
-    """Run a stored query with IRIs bound to variables (NamedNode rejects anything that is not an IRI)."""
-    subs = {var: ox.NamedNode(iri) for var, iri in bind.items()}
-    return store.select(load_query(name), substitutions=subs)
-
-
-def values_block(var: str, iris: list[str]) -> str:
-    """``VALUES ?var { <a> <b> }`` from IRIs validated by pyoxigraph (no user text is pasted)."""
-    return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(i)) for i in iris)} }}"
-
-
-# -- ids and labels ---------------------------------------------------------------------------------
-
-
-def cid(iri: str | None) -> str | None:
-    """Concept id for a concept IRI (other IRIs unchanged, None stays None)."""
-    if iri is None:
-        return None
-    try:
-        return _concept_id(iri)
-    except ValueError:
-        return iri
-
-
-def local_id(iri: str | None) -> str | None:
-    """``.../id/doc/<doc_id>/p0001`` → ``<doc_id>/p0001`` (the id ingest and search use)."""
-    if iri is None:
-        return None
-    return iri[len(_DOC_PREFIX) :] if iri.startswith(_DOC_PREFIX) else iri
-
-
-def label(concept: str | None) -> str | None:
-    """Dutch preferred label of a concept id (the id itself when the vocabulary does not know it)."""
-    if concept is None:
-        return None
-    found = load_concepts().get(concept)
-    return found.pref_label if found else concept
-
-
-def status_name(iri: str | None) -> str | None:
-    """``.../id/status/toegepast`` → ``toegepast``."""
-    return cid(iri).split(":", 1)[1] if iri else None
-
-
-def resolve_concept(text: str, type: str) -> Concept:
-    """A concept of ``type`` (or a category of that type) named by a Dutch/English label or id.
-
-    Raises ontology.vocabulary.UnknownLabel (with suggestions) when nothing matches.
-    """
-    found = resolve_all(text, type)
-    if not found:
-        found = [c for c in resolve_all(text, "category") if c.id.startswith(type + ":")]
-    if not found:
-        resolve_label(text, type)  # raises UnknownLabel with the closest labels
-    return found[0]
-
-
-def _concept_json(concept: Concept) -> dict[str, str]:
-    return {"id": concept.id, "label": concept.pref_label, "type": concept.type}
-
-
-# -- documents --------------------------------------------------------------------------------------
-
-
-def _year(*values: Any) -> int | None:
-    for value in values:
-        if value is not None and str(value)[:4].isdigit():
-            return int(str(value)[:4])
-    return None
-
-
-def _document_rows(store: GraphStore, doc: str | None = None) -> dict[str, dict[str, Any]]:
-    """Document metadata keyed by document IRI."""
-    rows = run(store, "documents", doc=doc) if doc else run(store, "documents")
-    out: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        entry = out.get(row["doc"])
-        if entry is None:
-            muni = {"name": row["name"], "code": row["code"]} if row["code"] else None
-            entry = out[row["doc"]] = {
-                "doc_id": row["doc_id"],
-                "file": row["file"],
-                "title": row["title"],
-                "subtitle": row["subtitle"],
-                "type": cid(row["doctype"]),
-                "type_label": label(cid(row["doctype"])),
-                "municipality": muni,
-                "period": {"start": row["period_start"], "end": row["period_end"]},
-                "dates": {},
-                "format": row["format"],
-                "sha256": row["sha256"],
-            }
-        for key in ("date", "issued", "in_force"):
-            if row[key] is not None:
-                entry["dates"].setdefault(key, str(row[key]))
-    for entry in out.values():
-        dates = entry["dates"]
-        entry["year"] = _year(dates.get("date"), dates.get("issued"), dates.get("in_force"))
-    return out
+from ontology import doc_iri
+from ontology.errors import BadParameter
+from ontology.municipalities import resolve_municipality
+from ontology.vocabulary import Concept
 
 
 def documents(store: GraphStore) -> list[dict[str, Any]]:
     """Metadata of every stored document, sorted by file name."""
-    return sorted(_document_rows(store).values(), key=lambda d: d["file"])
+    return [d.as_json() for d in sorted(_documents(store), key=lambda d: d.file)]
 
 
 def resolve_document(store: GraphStore, document: str) -> str:
-    """doc_id for a doc_id, a file name or a path; NotFound when no stored document matches."""
-    docs = _document_rows(store)
-    ids = sorted(d["doc_id"] for d in docs.values())
-    name = Path(document).name
-    for entry in docs.values():
-        if document in (entry["doc_id"], entry["file"]) or name == entry["file"]:
-            return entry["doc_id"]
-    for entry in docs.values():
-        if Path(entry["file"]).stem == Path(name).stem:
-            return entry["doc_id"]
-    raise UnknownDocument(
-        f"no document {document!r} in the store; known documents: {', '.join(ids) or '(none)'}",
-        document=document,
-        suggestions=difflib.get_close_matches(Path(name).stem, ids, n=3, cutoff=0.5),
-    )
-
-
-# -- evidence ---------------------------------------------------------------------------------------
-
-
-def _evidence(
-    row: dict[str, Any], docs: dict[str, dict[str, Any]], status: str | None = None
-) -> dict[str, Any]:
-    meta = docs.get(row["doc"], {}) if "doc" in row else {}
-    item = {
-        "text": row["exact"],
-        "document": meta.get("doc_id"),
-        "file": meta.get("file"),
-        "passage": local_id(row["passage"]),
-        "start": row["begin"],
-        "end": row["end"],
-        "section": row["section"],
-    }
-    if status is not None:
-        item["status"] = status
-    return item
-
-
-def _add_unique(items: list[dict[str, Any]], item: dict[str, Any]) -> None:
-    key = (item.get("passage"), item.get("start"), item.get("end"))
-    if item.get("text") is not None and all(
-        (i.get("passage"), i.get("start"), i.get("end")) != key for i in items
-    ):
-        items.append(item)
+    """doc_id for a doc_id, a file name or a path (``UnknownDocument`` otherwise); used by graph.build."""
+    return _resolve_document(_documents(store), document).doc_id
 
 
 def _narrower(store: GraphStore, concept: Concept) -> set[str]:
@@ -215,7 +73,7 @@ def which(
     """
     if not (instrument or theme or partner):
         raise BadParameter("give at least one of instrument, theme, partner")
-    docs = _document_rows(store)
+    docs = by_iri(_documents(store))
     query: dict[str, Any] = {}
     criteria: list[dict[str, list[dict[str, Any]]]] = []  # per criterion: doc IRI → evidence
     basis: dict[str, str] = {}
@@ -224,7 +82,7 @@ def which(
     theme_concept = resolve_concept(theme, "theme") if theme else None
     theme_iris = _narrower(store, theme_concept) if theme_concept else set()
     if theme_concept:
-        query["theme"] = _concept_json(theme_concept)
+        query["theme"] = concept_json(theme_concept)
 
     theme_docs: dict[str, list[dict[str, Any]]] = {}
     if theme_concept:
@@ -232,7 +90,7 @@ def which(
 
     if instrument:
         concept = resolve_concept(instrument, "instrument")
-        query["instrument"] = _concept_json(concept)
+        query["instrument"] = concept_json(concept)
         facts: dict[str, dict[str, Any]] = {}
         for row in run(store, "which_instrument", instrument=concept.iri):
             fact = facts.setdefault(
@@ -256,7 +114,7 @@ def which(
                 else:
                     continue
             for row in fact["rows"]:
-                _add_unique(hits[doc], _evidence(row, docs, fact["status"]))
+                add_evidence(hits[doc], evidence(row, docs, fact["status"]))
             hits.setdefault(doc, [])
         criteria.append(dict(hits))
     elif theme_concept:
@@ -264,21 +122,21 @@ def which(
 
     if partner:
         concept = resolve_concept(partner, "partner")
-        query["partner"] = _concept_json(concept)
+        query["partner"] = concept_json(concept)
         criteria.append(_concept_facts(store, concept, BG.PartnerFact, docs))
 
     matching = set.intersection(*(set(c) for c in criteria)) if criteria else set()
     by_muni: dict[str, dict[str, Any]] = {}
-    for doc in sorted(matching, key=lambda d: docs.get(d, {}).get("file") or d):
+    for doc in sorted(matching, key=lambda d: docs[d].file if d in docs else d):
         meta = docs.get(doc)
-        if meta is None or meta["municipality"] is None:
+        if meta is None or meta.municipality is None:
             continue
-        muni = meta["municipality"]
-        entry = by_muni.setdefault(muni["code"], {**muni, "documents": [], "evidence": []})
-        entry["documents"].append({"file": meta["file"], "title": meta["title"], "doc_id": meta["doc_id"]})
+        muni = meta.municipality
+        entry = by_muni.setdefault(muni.code, {**muni.as_json(), "documents": [], "evidence": []})
+        entry["documents"].append({"file": meta.file, "title": meta.title, "doc_id": meta.doc_id})
         for criterion in criteria:
             for item in criterion.get(doc, []):
-                _add_unique(entry["evidence"], item)
+                add_evidence(entry["evidence"], item)
         if doc in basis:
             entry.setdefault("basis", basis[doc])
     result = {
@@ -290,18 +148,20 @@ def which(
     return result
 
 
-def _not_in_use(statuses: dict[str, set[str]], matching: set[str], docs: dict) -> list[dict[str, Any]]:
+def _not_in_use(
+    statuses: dict[str, set[str]], matching: set[str], docs: dict[str, Document]
+) -> list[dict[str, Any]]:
     """Documents that name the instrument without using it (and are not in the answer)."""
     out = []
-    for doc, found in sorted(statuses.items(), key=lambda kv: docs.get(kv[0], {}).get("file") or kv[0]):
+    for doc, found in sorted(statuses.items(), key=lambda kv: docs[kv[0]].file if kv[0] in docs else kv[0]):
         meta = docs.get(doc)
         if doc in matching or meta is None:
             continue
         out.append(
             {
-                "municipality": meta["municipality"],
-                "file": meta["file"],
-                "doc_id": meta["doc_id"],
+                "municipality": meta.municipality.as_json() if meta.municipality else None,
+                "file": meta.file,
+                "doc_id": meta.doc_id,
                 "statuses": sorted(found),
             }
         )
@@ -312,7 +172,7 @@ def _concept_facts(store: GraphStore, concept: Concept, kind, docs: dict) -> dic
     hits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in run(store, "which_concept", target=concept.iri, kind=str(kind)):
         hits.setdefault(row["doc"], [])
-        _add_unique(hits[row["doc"]], _evidence(row, docs))
+        add_evidence(hits[row["doc"]], evidence(row, docs))
     return dict(hits)
 
 
@@ -321,22 +181,35 @@ def _concept_facts(store: GraphStore, concept: Concept, kind, docs: dict) -> dic
 
 def facts(store: GraphStore, document: str) -> dict[str, Any]:
     """Everything extracted from one document (by file name or doc_id), grouped by kind."""
-    doc_id = resolve_document(store, document)
-    doc = doc_iri(doc_id)
-    docs = _document_rows(store, doc)
+    return document_facts(store, _resolve_document(_documents(store), document))
+
+
+def document_facts(store: GraphStore, document: Document) -> dict[str, Any]:
+    """Everything extracted from one stored document, grouped by kind, each fact with its evidence.
+
+    The one reading of a document's facts: ``facts``, the document page and the comparison use it.
+    """
+    doc = document.iri
+    docs = {doc: document}
     grouped: dict[str, dict[str, Any]] = {}
     for row in run(store, "facts", doc=doc):
         fact = grouped.setdefault(row["fact"], {"row": row, "against": set(), "evidence": []})
         if row["against"]:
             fact["against"].add(cid(row["against"]))
-        _add_unique(fact["evidence"], _evidence(row, docs))
+        add_evidence(fact["evidence"], evidence(row, docs))
     themes, instruments, partners = [], [], []
     for fact in grouped.values():
         row, concept = fact["row"], cid(fact["row"]["concept"])
         base = {"id": concept, "label": label(concept)}
         if row["kind"] == str(BG.ThemeFact):
             themes.append(
-                {**base, "priority": bool(row["priority"]), "rank": row["rank"], "evidence": fact["evidence"]}
+                {
+                    **base,
+                    "priority": bool(row["priority"]),
+                    "rank": row["rank"],
+                    "declared_new": bool(row["declared_new"]),
+                    "evidence": fact["evidence"],
+                }
             )
         elif row["kind"] == str(BG.InstrumentUse):
             instruments.append(
@@ -357,7 +230,7 @@ def facts(store: GraphStore, document: str) -> dict[str, Any]:
         }
     )
     result = {
-        "document": docs.get(doc, {"doc_id": doc_id}),
+        "document": document.as_json(),
         "themes": sorted(themes, key=lambda t: (not t["priority"], t["rank"] or 999, t["label"])),
         "instruments": sorted(instruments, key=lambda i: (i["status"] not in USE_STATUSES, i["label"])),
         "partners": sorted(partners, key=lambda p: p["label"]),
@@ -367,11 +240,11 @@ def facts(store: GraphStore, document: str) -> dict[str, Any]:
     return result
 
 
-def _items(store: GraphStore, doc: str, docs: dict) -> dict[str, list[dict[str, Any]]]:
+def _items(store: GraphStore, doc: str, docs: dict[str, Document]) -> dict[str, list[dict[str, Any]]]:
     items: dict[str, dict[str, Any]] = {}
     for row in run(store, "items", doc=doc):
         item = items.setdefault(row["item"], {"row": row, "evidence": []})
-        _add_unique(item["evidence"], _evidence(row, docs))
+        add_evidence(item["evidence"], evidence(row, docs))
     out: dict[str, list[dict[str, Any]]] = {"goals": [], "targets": [], "indicators": [], "figures": []}
     for iri, item in items.items():
         row, ident = item["row"], local_id(iri)
@@ -461,7 +334,7 @@ def stats(store: GraphStore) -> dict[str, Any]:
 
 def passages(store: GraphStore, doc_id: str | None = None) -> list[dict[str, Any]]:
     """Every passage with its document's metadata and the concepts it mentions (the search input)."""
-    docs = _document_rows(store)
+    docs = by_iri(_documents(store))
     rows = run(store, "passages", doc=doc_iri(doc_id)) if doc_id else run(store, "passages")
     mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen: set[tuple[str, str, str | None]] = set()
@@ -476,20 +349,20 @@ def passages(store: GraphStore, doc_id: str | None = None) -> list[dict[str, Any
         )
     out = []
     for row in rows:
-        meta = docs.get(row["doc"], {})
-        muni = meta.get("municipality") or {}
+        meta = docs.get(row["doc"])
+        muni = meta.municipality if meta else None
         out.append(
             {
                 "passage": local_id(row["passage"]),
-                "doc_id": meta.get("doc_id"),
-                "file": meta.get("file"),
-                "title": meta.get("title"),
-                "doc_type": meta.get("type"),
-                "municipality": muni.get("name"),
-                "code": muni.get("code"),
-                "period_start": (meta.get("period") or {}).get("start"),
-                "period_end": (meta.get("period") or {}).get("end"),
-                "year": meta.get("year"),
+                "doc_id": meta.doc_id if meta else None,
+                "file": meta.file if meta else None,
+                "title": meta.title if meta else None,
+                "doc_type": meta.type if meta else None,
+                "municipality": muni.name if muni else None,
+                "code": muni.code if muni else None,
+                "period_start": meta.start if meta else None,
+                "period_end": meta.end if meta else None,
+                "year": meta.year if meta else None,
                 "section": row["section"],
                 "text": row["text"],
                 "start": row["start"],
@@ -512,25 +385,16 @@ def municipalities(store: GraphStore) -> list[dict[str, Any]]:
 
 def municipality(store: GraphStore, name_or_code: str) -> dict[str, Any]:
     """One municipality: its documents and, per document period, its themes, instruments and partners."""
-    from ontology.municipalities import find_by_code, find_by_name
-
-    record = find_by_code(name_or_code) if name_or_code.strip().lower().startswith("gm") else None
-    record = record or find_by_name(name_or_code)
-    if record is None:
-        raise UnknownMunicipality(f"unknown municipality {name_or_code!r}", municipality=name_or_code)
-    docs = {
-        iri: d
-        for iri, d in _document_rows(store).items()
-        if (d["municipality"] or {}).get("code") == record.code
-    }
+    record = resolve_municipality(name_or_code)
+    docs = {d.iri: d for d in _documents(store) if d.municipality and d.municipality.code == record.code}
     concepts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in run(store, "document_concepts"):
         if row["doc"] in docs:
             concepts[row["doc"]][row["property"].rsplit("#", 1)[-1]].add(cid(row["concept"]))
     periods: dict[str, dict[str, Any]] = {}
-    for iri, meta in sorted(docs.items(), key=lambda kv: kv[1]["period"]["start"] or kv[1]["year"] or 0):
-        start, end = meta["period"]["start"], meta["period"]["end"]
-        key = f"{start}-{end}" if start else str(meta["year"] or "onbekend")
+    for iri, meta in sorted(docs.items(), key=lambda kv: kv[1].start or kv[1].year or 0):
+        start, end = meta.start, meta.end
+        key = f"{start}-{end}" if start else str(meta.year or "onbekend")
         entry = periods.setdefault(
             key,
             {
@@ -542,7 +406,7 @@ def municipality(store: GraphStore, name_or_code: str) -> dict[str, Any]:
                 "partners": set(),
             },
         )
-        entry["documents"].append(meta["doc_id"])
+        entry["documents"].append(meta.doc_id)
         found = concepts.get(iri, {})
         entry["themes"] |= found.get("hasTheme", set())
         entry["priority_themes"] |= found.get("priorityTheme", set())
@@ -556,7 +420,7 @@ def municipality(store: GraphStore, name_or_code: str) -> dict[str, Any]:
     return {
         "name": record.name,
         "code": record.code,
-        "documents": sorted(docs.values(), key=lambda d: d["file"]),
+        "documents": [d.as_json() for d in sorted(docs.values(), key=lambda d: d.file)],
         "periods": list(periods.values()),
     }
 
@@ -566,8 +430,3 @@ def document(store: GraphStore, document_id: str) -> dict[str, Any]:
     result = facts(store, document_id)
     result["passages"] = passages(store, result["document"]["doc_id"])
     return result
-
-
-def concept_summary(concept_ids: list[str]) -> list[dict[str, str | None]]:
-    """Labels for concept ids (helper for printing)."""
-    return [{"id": c, "label": label(c), "iri": concept_iri(c)} for c in concept_ids]

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ontology import MUNICIPALITIES_CSV, ONTOLOGY_DIR
+from ontology.errors import UnknownMunicipality
 
 ALIASES_CSV = ONTOLOGY_DIR / "gemeente_aliases.csv"
 _SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")  # "Bergen (NH.)" → province hint in brackets
@@ -147,4 +148,17 @@ def current_successor(code: str) -> MunicipalityRecord | None:
             return None
         seen.add(record.code)
         record = find_by_code(record.successor_code)
+    return record
+
+
+def resolve_municipality(ref: str) -> MunicipalityRecord:
+    """The municipality a user names by CBS code (``GM0164``, ``0164``), TOOI IRI or name.
+
+    The one lookup behind every municipality parameter (search filters, municipality pages, comparisons);
+    raises ``UnknownMunicipality`` for a name that is unknown or ambiguous.
+    """
+    text = (ref or "").strip()
+    record = find_by_code(text.rsplit("/", 1)[-1]) or find_by_name(text)
+    if record is None:
+        raise UnknownMunicipality(f"unknown municipality {ref!r}", municipality=ref)
     return record

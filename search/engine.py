@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ontology.errors import UnknownMunicipality
 from search import vector_index
 from search.aggregate import (
     ACTION_TYPES,
@@ -222,11 +221,9 @@ def _concept_filter(value: str, type_: str) -> tuple[dict, frozenset[str]]:
 
 
 def _municipality_codes(value: str) -> dict:
-    from ontology.municipalities import find_by_code, find_by_name
+    from ontology.municipalities import resolve_municipality
 
-    record = find_by_code(value) or find_by_name(value)
-    if record is None:
-        raise UnknownMunicipality(f"unknown municipality {value!r}")
+    record = resolve_municipality(value)
     return {"name": record.name, "code": record.code}
 
 

@@ -1,6 +1,6 @@
 """Comparison commands: ``compare`` (two documents or a municipality's successive plans), ``matrix``,
-``timeline`` and ``unique``. Each calls the search.compare function the HTTP API calls; ``--json``
-prints that function's result unchanged, otherwise a short Dutch summary with evidence.
+``timeline`` and ``unique``. Each calls the search.compare / graph.overview function the HTTP API
+calls; ``--json`` prints that function's result unchanged, otherwise a short Dutch summary with evidence.
 """
 
 from __future__ import annotations
@@ -97,40 +97,23 @@ def compare_cmd(
     as_json: bool,
 ) -> None:
     """Vergelijk twee documenten (A → B, op bestandsnaam of doc_id) of de beleidsperioden van een gemeente."""
-    from search import compare
+    from search.compare import comparison
 
-    goal_threshold = threshold if threshold is not None else compare.DEFAULT_GOAL_THRESHOLD
     if municipality and (a or b):
         raise click.UsageError("geef twee documenten óf --municipality, niet beide")
     if not municipality and not (a and b):
         raise click.UsageError("geef twee documenten (A B) of --municipality")
-    if municipality:
-
-        def work(store):
-            info, _ = compare.municipality_documents(store, municipality)
-            return {
-                "municipality": info,
-                "comparisons": compare.compare_municipality(
-                    store, municipality, goal_threshold=goal_threshold
-                ),
-            }
-
-        result = _run(ctx, work)
-        if as_json:
-            print_json(result)
-            return
-        if not result["comparisons"]:
-            click.echo(
-                f"{result['municipality']['name']}: minder dan twee documenten met een beleidsperiode."
-            )
-        for comparison in result["comparisons"]:
-            click.echo(format_comparison(comparison))
-        return
-    result = _run(ctx, lambda store: compare.compare_documents(store, a, b, goal_threshold=goal_threshold))
+    result = _run(ctx, lambda store: comparison(store, a, b, municipality, goal_threshold=threshold))
     if as_json:
         print_json(result)
-    else:
+        return
+    if not municipality:
         click.echo(format_comparison(result), nl=False)
+        return
+    if not result["comparisons"]:
+        click.echo(f"{result['municipality']['name']}: minder dan twee documenten met een beleidsperiode.")
+    for item in result["comparisons"]:
+        click.echo(format_comparison(item))
 
 
 @click.command("matrix")
@@ -154,13 +137,13 @@ def matrix_cmd(
     as_json: bool,
 ) -> None:
     """Gemeente × instrument (of partner): wie noemt of gebruikt wat, met bewijs."""
-    from search import compare
+    from graph import overview
 
-    result = _run(ctx, lambda store: compare.matrix(store, kind, theme, period, used_only=used_only))
+    result = _run(ctx, lambda store: overview.matrix(store, kind, theme, period, used_only=used_only))
     if as_json:
         print_json(result)
     elif as_csv:
-        sys.stdout.write(compare.matrix_csv(result))
+        sys.stdout.write(overview.matrix_csv(result))
     else:
         click.echo(format_matrix(result), nl=False)
 
@@ -196,9 +179,9 @@ def timeline_cmd(
     ctx: click.Context, municipality: str, concept: str | None, kind: str | None, as_json: bool
 ) -> None:
     """Per begrip: in welke documenten en perioden van een gemeente het voorkomt."""
-    from search import compare
+    from graph.overview import timeline
 
-    result = _run(ctx, lambda store: compare.timeline(store, municipality, concept, kind=kind))
+    result = _run(ctx, lambda store: timeline(store, municipality, concept, kind=kind))
     if as_json:
         print_json(result)
         return
@@ -229,9 +212,9 @@ def timeline_cmd(
 @user_errors
 def unique_cmd(ctx: click.Context, municipality: str, kind: str, as_json: bool) -> None:
     """Begrippen die alleen deze gemeente noemt (de andere gemeenten in de graaf niet)."""
-    from search import compare
+    from graph.overview import unique_concepts
 
-    result = _run(ctx, lambda store: compare.unique_concepts(store, municipality, kind))
+    result = _run(ctx, lambda store: unique_concepts(store, municipality, kind))
     if as_json:
         print_json(result)
         return

@@ -62,7 +62,18 @@ def test_search_modes_and_year_filter(client):
     for mode in ("bm25", "dense", "hybrid"):
         response = client.get("/api/search", params={"q": "cameratoezicht", "mode": mode, "year": 2024})
         assert response.status_code == 200
-        assert response.json()["mode"] == mode
+        body = response.json()
+        assert body["mode"] == mode and body["filters"]["year"] == 2024
+        assert body["passages"]
+        assert all(_covers(p["period"], 2024) for p in body["passages"])
+    unfiltered = client.get("/api/search", params={"q": "cameratoezicht", "top_k": 50}).json()
+    assert not all(_covers(p["period"], 2024) for p in unfiltered["passages"])  # the filter removed some
+
+
+def _covers(period: str | None, year: int) -> bool:
+    """A passage's policy period ("2021-2024") or year ("2024") contains ``year``."""
+    start, _, end = (period or "0").partition("-")
+    return int(start) <= year <= int(end or start)
 
 
 def test_search_rejects_bad_parameters_with_422(client):

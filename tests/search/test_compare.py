@@ -14,7 +14,9 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
+from graph import overview
 from graph.build import ingest_document
+from graph.compare import strongest_status
 from graph.store import GraphStore
 from ingest.model import (
     DocumentMeta,
@@ -29,7 +31,7 @@ from ingest.model import (
     ThemeFact,
 )
 from ontology.errors import BadParameter, NotFound, UnknownDocument
-from search import compare
+from search import compare, goal_match
 
 HENGELO_OLD = "hengelo_integraal-veiligheidsbeleid_2021-2024"
 HENGELO_NEW = "hengelo_integraal-veiligheidsbeleid_2024-2026.txt"
@@ -39,21 +41,20 @@ HENGELO_NEW = "hengelo_integraal-veiligheidsbeleid_2024-2026.txt"
 
 
 def stand_in_embedder(groups: dict[str, int]):
-    """Deterministic vectors: texts in the same group point the same way (plus a small per-text wobble)."""
+    """Deterministic vectors: texts in the same group point the same way."""
     dim = 8
 
     def embed(texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), dim), dtype=np.float32)
         for i, text in enumerate(texts):
             out[i, groups[text]] = 1.0
-            out[i, (groups[text] + 1) % dim] = 0.1 * (len(text) % 3)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
+        return out
 
     return embed
 
 
 def test_goals_with_identical_normalised_text_pair_without_embeddings():
-    pairs = compare.match_by_meaning(
+    pairs = goal_match.match_by_meaning(
         ["• Minder overlast, in de wijk!"], ["minder overlast in de wijk"], None, 0.9
     )
     assert pairs == [(0, 0, 1.0, "text")]
@@ -62,22 +63,33 @@ def test_goals_with_identical_normalised_text_pair_without_embeddings():
 def test_goals_pair_by_meaning_one_to_one_best_first_and_respect_the_threshold():
     a = ["minder inbraken", "veilige evenementen", "weerbaar tegen cybercrime"]
     b = ["woninginbraken dalen", "inbraken nemen af in aantal", "iets heel anders"]
-    groups = {a[0]: 0, a[1]: 1, a[2]: 2, b[0]: 0, b[1]: 0, b[2]: 5}
-    pairs = compare.match_by_meaning(a, b, stand_in_embedder(groups), threshold=0.9)
-    assert [(i, j) for i, j, _, how in pairs] == [(0, 1)] or [(i, j) for i, j, _, how in pairs] == [(0, 0)]
-    assert all(how == "meaning" for *_, how in pairs)
-    assert len({j for _, j, _, _ in pairs}) == len(pairs)  # one-to-one: the second "inbraken" text stays free
+    vectors = {
+        a[0]: [1.0, 0.0, 0.0],
+        a[1]: [0.0, 1.0, 0.0],
+        a[2]: [0.0, 0.0, 1.0],
+        b[0]: [0.95, 0.31, 0.0],  # cosine 0.95 with a[0]: close, but not the closest
+        b[1]: [0.99, 0.14, 0.0],  # cosine 0.99 with a[0]: the best pair
+        b[2]: [-1.0, 0.0, 0.0],
+    }
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.array([vectors[t] for t in texts], dtype=np.float32)
+
+    pairs = goal_match.match_by_meaning(a, b, embed, threshold=0.9)
+    # best first and one-to-one: a[0] takes b[1]; b[0] would also pass 0.9 but a[0] is taken
+    assert [(i, j, how) for i, j, _, how in pairs] == [(0, 1, "meaning")]
+    assert pairs[0][2] == pytest.approx(0.99, abs=0.01)
 
 
 def test_nothing_pairs_below_the_threshold():
     groups = {"x": 0, "y": 1}
-    assert compare.match_by_meaning(["x"], ["y"], stand_in_embedder(groups), threshold=0.5) == []
+    assert goal_match.match_by_meaning(["x"], ["y"], stand_in_embedder(groups), threshold=0.5) == []
 
 
 def test_strongest_status_prefers_use_over_mention():
-    assert compare.strongest_status({"genoemd", "toegepast"}) == "toegepast"
-    assert compare.strongest_status({"volgen", "genoemd"}) == "volgen"
-    assert compare.strongest_status(set()) is None
+    assert strongest_status({"genoemd", "toegepast"}) == "toegepast"
+    assert strongest_status({"volgen", "genoemd"}) == "volgen"
+    assert strongest_status(set()) is None
 
 
 # ------------------------------------------------------------------------ documents by construction
@@ -207,7 +219,7 @@ def built_home(tmp_path_factory):
 @pytest.fixture(scope="module")
 def real_embed():
     try:
-        return compare.default_embedder()
+        return goal_match.default_embedder()
     except Exception as exc:  # noqa: BLE001 - the model is built from registry packages; absent → skip
         pytest.skip(f"embedding model unavailable: {exc}")
 
@@ -277,22 +289,23 @@ def test_unknown_documents_and_municipalities_are_clear_not_found_errors(built_h
         with pytest.raises(UnknownDocument, match="oldenzaal_veiligheidsplan_2020"):
             compare.compare_documents(store, "oldenzaal_veiligheidsplan_2020", NEW_ID, embed=lambda t: None)
         with pytest.raises(NotFound):
-            compare.timeline(store, "Atlantis")  # UnknownMunicipality is a NotFound
+            overview.timeline(store, "Atlantis")  # UnknownMunicipality is a NotFound
         with pytest.raises(BadParameter):
-            compare.matrix(store, kind="wet")
+            overview.matrix(store, kind="wet")
         with pytest.raises(BadParameter):
-            compare.matrix(store, period="volgend jaar")
+            overview.matrix(store, period="volgend jaar")
 
 
 def test_municipality_comparison_pairs_consecutive_periods(built_home, real_embed):
     with GraphStore.open(built_home, read_only=True) as store:
         result = compare.compare_municipality(store, "gm0173", embed=real_embed)
-    assert [(c["a"]["doc_id"], c["b"]["doc_id"]) for c in result] == [(OLD_ID, NEW_ID)]
+    assert result["municipality"]["code"] == "GM0173"
+    assert [(c["a"]["doc_id"], c["b"]["doc_id"]) for c in result["comparisons"]] == [(OLD_ID, NEW_ID)]
 
 
 def test_timeline_follows_a_concept_through_the_periods(built_home):
     with GraphStore.open(built_home, read_only=True) as store:
-        line = compare.timeline(store, "Oldenzaal", "Wet Bibob", kind="instrument")
+        line = overview.timeline(store, "Oldenzaal", "Wet Bibob", kind="instrument")
     (entry,) = line["concepts"]
     assert entry["id"] == "instrument:bibob"
     assert [(a["period"], a["status"]) for a in entry["appearances"]] == [
@@ -303,8 +316,8 @@ def test_timeline_follows_a_concept_through_the_periods(built_home):
 
 def test_period_filter_keeps_only_documents_whose_period_contains_the_year(built_home):
     with GraphStore.open(built_home, read_only=True) as store:
-        m2025 = compare.matrix(store, "instrument", period=2025)
-        m2021 = compare.matrix(store, "instrument", period=2021)
+        m2025 = overview.matrix(store, "instrument", period=2025)
+        m2021 = overview.matrix(store, "instrument", period=2021)
     assert "instrument:cameratoezicht" in {c["id"] for c in m2025["columns"]}
     assert "instrument:cameratoezicht" not in {c["id"] for c in m2021["columns"]}
     cell = m2021["cells"]["GM0173"]["instrument:bibob"]
@@ -365,12 +378,12 @@ def test_hengelo_evidence_quotes_are_verbatim_source_text(hengelo, corpus_store)
 
 
 def test_municipality_comparison_of_hengelo_skips_the_letter_without_a_period(corpus_store, real_embed):
-    result = compare.compare_municipality(corpus_store, "Hengelo", embed=real_embed)
+    result = compare.compare_municipality(corpus_store, "Hengelo", embed=real_embed)["comparisons"]
     assert [(c["a"]["file"], c["b"]["file"]) for c in result] == [(HENGELO_OLD + ".txt", HENGELO_NEW)]
 
 
 def test_matrix_for_undermining_shows_haaksbergen_integral_inspections_with_evidence(corpus_store):
-    m = compare.matrix(corpus_store, "instrument", theme="ondermijning")
+    m = overview.matrix(corpus_store, "instrument", theme="ondermijning")
     assert m["theme"]["id"] == "theme:ondermijning"
     haaksbergen = next(r for r in m["rows"] if r["label"] == "Haaksbergen")
     cell = m["cells"][haaksbergen["id"]]["instrument:integrale_controles"]
@@ -380,8 +393,8 @@ def test_matrix_for_undermining_shows_haaksbergen_integral_inspections_with_evid
 
 
 def test_matrix_csv_has_one_row_per_municipality_and_the_counts(corpus_store):
-    m = compare.matrix(corpus_store, "partner")
-    rows = list(csv.reader(io.StringIO(compare.matrix_csv(m))))
+    m = overview.matrix(corpus_store, "partner")
+    rows = list(csv.reader(io.StringIO(overview.matrix_csv(m))))
     assert rows[0][:2] == ["gemeente", "code"] and len(rows[0]) == 2 + len(m["columns"])
     assert [r[0] for r in rows[1:]] == [r["label"] for r in m["rows"]]
     politie = next(i for i, c in enumerate(m["columns"]) if c["id"] == "partner:politie")
@@ -391,9 +404,9 @@ def test_matrix_csv_has_one_row_per_municipality_and_the_counts(corpus_store):
 
 
 def test_unique_concepts_are_absent_from_every_other_municipality(corpus_store):
-    mine = compare.unique_concepts(corpus_store, "Haaksbergen", "instrument")
+    mine = overview.unique_concepts(corpus_store, "Haaksbergen", "instrument")
     assert mine["concepts"]
-    others = compare.matrix(corpus_store, "instrument", include_categories=True)
+    others = overview.matrix(corpus_store, "instrument", include_categories=True)
     for item in mine["concepts"]:
         holders = {code for code, cells in others["cells"].items() if item["id"] in cells}
         assert holders == {"GM0158"}, item["id"]  # Haaksbergen's CBS code

@@ -1,0 +1,286 @@
+"""Views over many documents at once: the municipality × concept matrix, concepts unique to one
+municipality, and a municipality's timeline of concepts across its policy periods.
+
+Read through graph/read.py (documents, resolvers, evidence) and the stored queries ``matrix*.rq`` and
+``timeline*.rq``; results are the JSON-ready dicts the CLI prints and the API serves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from graph.compare import FACT_KINDS, strongest_status
+from graph.namespaces import BG
+from graph.rdf import USE_STATUSES
+from graph.read import (
+    add_evidence,
+    cid,
+    documents,
+    evidence,
+    resolve_concept,
+    resolve_municipality,
+    run,
+    sorted_evidence,
+    status_name,
+)
+from graph.store import GraphStore
+from ontology.errors import BadParameter
+
+MAX_CELL_EVIDENCE = 5
+FACT_CLASSES = {"instrument": BG.InstrumentUse, "partner": BG.PartnerFact, "theme": BG.ThemeFact}
+
+
+def is_category(concept: str) -> bool:
+    """Category concepts (``instrument:cat/bestuurlijk``) group concepts; they are not things a plan names."""
+    return concept.partition(":")[2].startswith("cat/")
+
+
+# -- matrix ----------------------------------------------------------------------------------------
+
+
+def _check_kind(kind: str, allowed: Sequence[str]) -> str:
+    kind = (kind or "").strip().lower()
+    if kind not in allowed:
+        raise BadParameter(f"unknown kind {kind!r}; choose from: {', '.join(allowed)}", parameter="kind")
+    return kind
+
+
+def _check_year(period: int | str | None) -> int | None:
+    if period in (None, ""):
+        return None
+    try:
+        year = int(str(period).strip())
+    except ValueError:
+        raise BadParameter(f"period must be a year, not {period!r}", parameter="period") from None
+    if not 1800 <= year <= 2200:
+        raise BadParameter(f"year {year} is outside 1800-2200", parameter="period")
+    return year
+
+
+def matrix(
+    store: GraphStore,
+    kind: str = "instrument",
+    theme: str | None = None,
+    period: int | str | None = None,
+    *,
+    used_only: bool = False,
+    include_categories: bool = False,
+) -> dict[str, Any]:
+    """Municipalities (rows) × concepts (columns) of one kind (instrument, partner or theme), with per cell
+    the documents and evidence.
+
+    A cell counts the municipality's documents that name or use the concept or a narrower one. With a
+    theme, instruments count only where used against that theme (or a narrower one) and partners only where
+    named in passages about it. ``period`` keeps documents whose period contains that year. ``used_only``
+    keeps instruments with status toegepast/voornemen (mention is not use).
+    """
+    kind = _check_kind(kind, FACT_KINDS)
+    year = _check_year(period)
+    docs = documents(store)
+    theme_json = None
+    if theme and kind == "theme":
+        raise BadParameter("a theme filter needs kind instrument or partner", parameter="theme")
+    if theme:
+        concept = resolve_concept(theme, "theme")
+        theme_json = {"id": concept.id, "label": concept.pref_label}
+        rows = run(store, f"matrix_theme_{kind}", theme=concept.iri)
+    else:
+        rows = run(store, "matrix", **{"class": str(FACT_CLASSES[kind])})
+    in_scope = {d.iri: d for d in docs if d.municipality and (year is None or d.covers(year))}
+    cells: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    labels: dict[str, str] = {}
+    for row in rows:
+        doc = in_scope.get(row["doc"])
+        concept = cid(row["concept"])
+        status = status_name(row.get("status"))
+        if doc is None or (is_category(concept) and not include_categories):
+            continue
+        if used_only and kind == "instrument" and status not in USE_STATUSES:
+            continue
+        labels.setdefault(concept, row.get("label") or concept)
+        code = doc.municipality.code
+        cell = cells[code].setdefault(
+            concept,
+            {
+                "count": 0,
+                "documents": [],
+                "evidence": [],
+                "statuses": set(),
+                "via": set(),
+                "evidence_count": 0,
+            },
+        )
+        if doc.file not in cell["documents"]:
+            cell["documents"].append(doc.file)
+        if status:
+            cell["statuses"].add(status)
+        direct = cid(row["direct"])
+        if direct != concept:
+            cell["via"].add(direct)
+        add_evidence(cell["evidence"], evidence(row, in_scope))
+    columns_count: dict[str, int] = defaultdict(int)
+    for row_cells in cells.values():
+        for concept, cell in row_cells.items():
+            cell["count"] = len(cell["documents"])
+            cell["documents"].sort()
+            quotes = sorted_evidence(cell["evidence"])
+            cell["evidence_count"] = len(quotes)
+            cell["evidence"] = quotes[:MAX_CELL_EVIDENCE]
+            cell["status"] = strongest_status(cell["statuses"])
+            cell["statuses"] = sorted(cell["statuses"])
+            cell["via"] = sorted(cell["via"])
+            columns_count[concept] += 1
+    municipalities: dict[str, dict[str, Any]] = {}
+    for doc in in_scope.values():
+        code = doc.municipality.code
+        entry = municipalities.setdefault(
+            code, {"id": code, "label": doc.municipality.name or code, "documents": []}
+        )
+        entry["documents"].append(doc.file)
+    columns = sorted(columns_count, key=lambda c: (-columns_count[c], labels[c].casefold(), c))
+    return {
+        "kind": kind,
+        "theme": theme_json,
+        "period": year,
+        "used_only": used_only,
+        "rows": sorted(municipalities.values(), key=lambda r: r["label"].casefold()),
+        "columns": [{"id": c, "label": labels[c], "municipalities": columns_count[c]} for c in columns],
+        "cells": {code: dict(row_cells) for code, row_cells in cells.items()},
+    }
+
+
+def matrix_csv(m: dict[str, Any]) -> str:
+    """The matrix as CSV: one row per municipality, one column per concept, cells = number of documents."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["gemeente", "code", *[f"{c['label']} ({c['id']})" for c in m["columns"]]])
+    for row in m["rows"]:
+        cells = m["cells"].get(row["id"], {})
+        writer.writerow(
+            [row["label"], row["id"], *[cells.get(c["id"], {}).get("count", 0) for c in m["columns"]]]
+        )
+    return out.getvalue()
+
+
+# -- unique ----------------------------------------------------------------------------------------
+
+
+def unique_concepts(store: GraphStore, municipality: str, kind: str = "instrument") -> dict[str, Any]:
+    """Concepts of one kind that this municipality's documents name and no other municipality's documents do.
+
+    "Name" as in the matrix: a narrower concept counts for its broader one, so a municipality that names
+    MIA-controles also has integrale controles.
+    """
+    kind = _check_kind(kind, FACT_KINDS)
+    muni, own = resolve_municipality(documents(store), municipality)
+    m = matrix(store, kind)
+    code = muni.code
+    mine = m["cells"].get(code, {})
+    elsewhere = {c for other, cells in m["cells"].items() if other != code for c in cells}
+    labels = {c["id"]: c["label"] for c in m["columns"]}
+    concepts = [
+        {
+            "id": concept,
+            "label": labels.get(concept, concept),
+            "documents": cell["documents"],
+            "evidence": cell["evidence"],
+            "status": cell["status"],
+            "via": cell["via"],
+        }
+        for concept, cell in mine.items()
+        if concept not in elsewhere
+    ]
+    return {
+        "municipality": muni.as_json(with_iri=True),
+        "kind": kind,
+        "compared_with": [r["label"] for r in m["rows"] if r["id"] != code],
+        "documents": [d.file for d in own],
+        "concepts": sorted(concepts, key=lambda c: (c["label"].casefold(), c["id"])),
+    }
+
+
+# -- timeline --------------------------------------------------------------------------------------
+
+
+def timeline(
+    store: GraphStore, municipality: str, concept: str | None = None, *, kind: str | None = None
+) -> dict[str, Any]:
+    """Per concept, the municipality's documents (in period order) that name it, with status and evidence.
+
+    With ``concept`` only that concept, counting its narrower concepts too; ``kind`` limits to themes,
+    instruments or partners.
+    """
+    if kind:
+        kind = _check_kind(kind, FACT_KINDS)
+    muni, own = resolve_municipality(documents(store), municipality)
+    order = {d.iri: i for i, d in enumerate(own)}
+    by_doc = {d.iri: d for d in own}
+    concept_json = None
+    if concept:
+        found = resolve_concept(concept, kind)
+        concept_json = {"id": found.id, "label": found.pref_label}
+        rows = run(store, "timeline_concept", municipality=muni.iri, concept=found.iri)
+    else:
+        rows = run(store, "timeline", municipality=muni.iri)
+    concepts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if kind and row["kind"] != kind:
+            continue
+        doc = by_doc.get(row["doc"])
+        if doc is None:
+            continue
+        concept_id = cid(row["concept"])
+        entry = concepts.setdefault(
+            concept_id,
+            {
+                "id": concept_id,
+                "label": row.get("label") or concept_id,
+                "kind": row["kind"],
+                "appearances": {},
+            },
+        )
+        app = entry.setdefault("appearances", {}).setdefault(
+            doc.iri,
+            {
+                "doc_id": doc.doc_id,
+                "file": doc.file,
+                "period": doc.period,
+                "date": doc.date,
+                "statuses": set(),
+                "priority": False,
+                "via": set(),
+                "evidence": [],
+            },
+        )
+        if row.get("status"):
+            app["statuses"].add(status_name(row["status"]))
+        if row.get("priority") is True:
+            app["priority"] = True
+        if row.get("direct") and cid(row["direct"]) != concept_id:
+            app["via"].add(cid(row["direct"]))
+        add_evidence(app["evidence"], evidence(row, by_doc))
+    out = []
+    for entry in concepts.values():
+        apps = [entry["appearances"][iri] for iri in sorted(entry["appearances"], key=order.__getitem__)]
+        for app in apps:
+            app["status"] = strongest_status(app["statuses"])
+            app["statuses"] = sorted(app["statuses"])
+            app["via"] = sorted(app["via"])
+            app["evidence"] = sorted_evidence(app["evidence"])
+        entry["appearances"] = apps
+        entry["documents"] = [a["file"] for a in apps]
+        out.append(entry)
+    out.sort(
+        key=lambda e: (FACT_KINDS.index(e["kind"]) if e["kind"] in FACT_KINDS else 9, e["label"].casefold())
+    )
+    return {
+        "municipality": muni.as_json(with_iri=True),
+        "concept": concept_json,
+        "kind": kind,
+        "documents": [d.brief() for d in own],
+        "concepts": out,
+    }
