@@ -70,7 +70,7 @@ def test_theme_filter_includes_narrower_and_excludes_the_rest(search_home):
 
 
 def test_instrument_filter(search_home):
-    result = search(search_home, "drugs", instrument="Damocles", top_k=30)
+    result = search(search_home, "sluiting van drugspanden", instrument="Damocles", top_k=30)
     assert result["passages"]
     for p in result["passages"]:
         assert any(c["id"].startswith("instrument:damocles") for c in p["concepts"])
