@@ -61,8 +61,11 @@ class StoreHolder:
             return self._store
 
     def run_update(self, update: str) -> None:
-        """Apply a SPARQL update through a short-lived writable handle (only with an update token)."""
-        with GraphStore.open(self.home, read_only=False) as store:
+        """Apply a SPARQL update through a short-lived writable handle (only with an update token).
+
+        Never waits for another writer (an ingest can take minutes): StoreBusy answers 503 instead.
+        """
+        with GraphStore.open(self.home, read_only=False, wait=False, purpose="sparql update") as store:
             store.update(update)
 
 

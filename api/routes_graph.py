@@ -56,9 +56,11 @@ def document_facts(request: Request, doc_id: str) -> dict:
     return queries.facts(store_of(request), doc_id)
 
 
-@router.get("/stats", summary="How much is in the store")
+@router.get("/stats", summary="How much is in the store, and whether the search index is in step with it")
 def stats(request: Request) -> dict:
-    return queries.stats(store_of(request))
+    from search.index import store_stats
+
+    return store_stats(request.app.state.settings.home, store_of(request))
 
 
 def concepts_payload(type: str | None = None) -> dict[str, Any]:

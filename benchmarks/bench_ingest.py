@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graph.build import ingest_paths, remove
 from ingest.load import iter_documents
-from search.engine import refresh
+from search.index import refresh
 
 log = logging.getLogger("bench_ingest")
 REPO = Path(__file__).resolve().parents[1]

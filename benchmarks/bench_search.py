@@ -57,7 +57,7 @@ def _queries() -> list[str]:
 
 def _real_index(home: Path | None) -> tuple[list[dict], np.ndarray, Path | None]:
     """Real passages and their vectors: from an existing index, or ingest corpus/ into a temp folder."""
-    from search.engine import refresh, search_dir
+    from search.index import refresh, search_dir
 
     tmp = None
     if home is None or not (search_dir(home) / "meta.json").exists():
@@ -154,6 +154,7 @@ def main() -> None:
 
     from search import engine, vector_index
     from search.embed import _embed_query_cached, embed_query
+    from search.index import build_index
 
     passages, vectors, tmp_home = _real_index(args.home)
     result: dict = {"real_passages": len(passages), "noise_sigma": NOISE}
@@ -190,7 +191,7 @@ def main() -> None:
         # End-to-end: the engine on a full index (HNSW, BM25, passage table) of the scaled collection.
         home = work / "home"
         t = time.perf_counter()
-        stats = engine.build_index(big_p, home / "search", vectors=big_v, index_kind=None)
+        stats = build_index(big_p, home / "search", vectors=big_v, index_kind=None)
         result["engine_build"] = {
             "seconds": round(time.perf_counter() - t, 1),
             "index": stats["index"],

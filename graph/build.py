@@ -1,7 +1,8 @@
 """Ingest files into the store: ingest → RDF → reasoning → atomic replace, one document at a time.
 
 A failing file never stops the others: its reason is recorded in the report. Re-ingesting a file
-replaces its named graphs, so ingest is idempotent.
+replaces its named graphs, so ingest is idempotent. Writing holds the data folder's write lock
+(graph.writelock); ``wait=False`` fails with StoreBusy instead of waiting for another writer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from graph import pause
 from graph.rdf import document_graph
 from graph.reason import infer_document
 from graph.store import GraphStore
@@ -103,6 +105,7 @@ def ingest_document(store: GraphStore, doc, stages: dict[str, float]) -> Documen
     inferred = infer_document(asserted)
     t2 = time.perf_counter()
     store.replace_document(doc.meta.doc_id, asserted, inferred)
+    pause.stage("graph-commit")
     t3 = time.perf_counter()
     stages["rdf"] += t1 - started
     stages["reason"] += t2 - t1
@@ -125,7 +128,7 @@ def ingest_document(store: GraphStore, doc, stages: dict[str, float]) -> Documen
     )
 
 
-def ingest_paths(paths: list[Path], home: Path, progress: bool = True) -> IngestReport:
+def ingest_paths(paths: list[Path], home: Path, progress: bool = True, *, wait: bool = True) -> IngestReport:
     """Ingest files and folders into the store under ``home``; never raises for a single bad file."""
     from ingest.errors import IngestError
     from ingest.pipeline import ingest_file
@@ -134,7 +137,7 @@ def ingest_paths(paths: list[Path], home: Path, progress: bool = True) -> Ingest
     files = _expand(paths)
     stages: dict[str, float] = defaultdict(float)
     seen: dict[str, str] = {}  # doc_id -> file name, to catch two files mapping to one document
-    with GraphStore.open(home) as store:
+    with GraphStore.open(home, wait=wait, purpose="ingest") as store:
         t0 = time.perf_counter()
         report.ontology_reloaded = store.ensure_ontology()
         if report.ontology_reloaded and store.document_ids():
@@ -184,11 +187,11 @@ def refresh_inferences(store: GraphStore) -> int:
     return len(doc_ids)
 
 
-def remove(home: Path, document: str) -> str:
+def remove(home: Path, document: str, *, wait: bool = True) -> str:
     """Remove a document (by file name or doc_id) from the store; returns its doc_id."""
     from graph.queries import resolve_document
 
-    with GraphStore.open(home) as store:
+    with GraphStore.open(home, wait=wait, purpose="remove") as store:
         doc_id = resolve_document(store, document)
         store.remove_document(doc_id)
     return doc_id

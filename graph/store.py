@@ -1,13 +1,19 @@
 """The persisted graph: a pyoxigraph (RocksDB) store on disk at ``<home>/store`` with named graphs.
 
-Concurrency (pyoxigraph 0.5 has no secondary instances): a read-write open takes RocksDB's lock,
-so only one writer (an ingest) at a time; a second writer gets :class:`StoreBusy`. Readers (the
+Concurrency (pyoxigraph 0.5 has no secondary instances): a read-write open first takes the data
+folder's write lock (graph.writelock: one writer for graph and search index together; a second
+writer waits or, with ``wait=False``, gets :class:`StoreBusy`), then RocksDB's own lock. Readers (the
 HTTP server, query commands) open with ``read_only=True``, which takes no lock and sees a snapshot
 of the store as it was when opened. Every write bumps ``<home>/store.generation``; a long-running
 reader compares :func:`store_generation` with the value it opened at and reopens when it changed.
 
 Writes are atomic per document: both named graphs of a document are replaced by one SPARQL
-update, which pyoxigraph applies as a single transaction.
+update, which pyoxigraph applies as a single transaction. The same update advances the store's
+generation number and records it for the document: bookkeeping triples ``<…/store#store>`` /
+``<graph IRI> <…/store#generation> n`` in the store's default graph, in no named graph (so exports and
+``GRAPH ?g`` queries skip them; a query over the union default graph sees them). The search index records
+the generation it was built from, so a write that was interrupted before the index caught up is
+visible as a difference (search.index.sync_state) and repaired from the graph.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from graph.namespaces import (
     asserted_graph,
     inferred_graph,
 )
+from graph.writelock import WriteLock
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +62,10 @@ _INTEGER_TYPES = {
 }
 _FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
 _VERSION = str(DCTERMS.hasVersion)
+# Bookkeeping in the store's default graph (in no named graph), advanced by every write.
+_STATE = "https://w3id.org/beleidsgraaf/store#"
+STORE_NODE = _STATE + "store"
+GENERATION = _STATE + "generation"
 
 
 def resolve_home(home: Path | None = None) -> Path:
@@ -107,18 +118,23 @@ def graph_to_ntriples(graph: Graph) -> str:
 class GraphStore:
     """Named-graph store of ontology, municipalities and per-document asserted/inferred triples."""
 
-    def __init__(self, store: ox.Store, home: Path, read_only: bool) -> None:
+    def __init__(self, store: ox.Store, home: Path, read_only: bool, lock: WriteLock | None = None) -> None:
         self.store = store
         self.home = Path(home)
         self.read_only = read_only
         self.generation = store_generation(home)
+        self._lock = lock
 
     @classmethod
-    def open(cls, home: Path, read_only: bool = False) -> GraphStore:
+    def open(
+        cls, home: Path, read_only: bool = False, *, wait: bool = True, purpose: str = "write"
+    ) -> GraphStore:
         """Open (creating it when writing) the store under ``home``.
 
-        A read-only open of a store that does not exist yet creates an empty one first, so queries
-        on a fresh data folder answer "nothing" rather than failing.
+        A writable open holds the data folder's write lock until :meth:`close` (re-entrant: a caller
+        that already holds it, like ``ingest`` around graph and index, keeps it). A read-only open of
+        a store that does not exist yet creates an empty one first, so queries on a fresh data folder
+        answer "nothing" rather than failing.
         """
         path = store_path(home)
         if read_only and not path.exists():
@@ -129,17 +145,25 @@ class GraphStore:
                 pass  # someone else is creating it right now
         if read_only:
             return cls(_open_read_only(path), home, True)
-        path.mkdir(parents=True, exist_ok=True)
+        lock = WriteLock(home, purpose, wait=wait)
+        lock.acquire()
         try:
-            store = ox.Store(str(path))
-        except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreBusy(
-                    f"the graph store at {path} is being written by another process (an ingest?); "
-                    "try again when it has finished"
-                ) from exc
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                store = ox.Store(str(path))
+            except OSError as exc:
+                if "lock" in str(exc).lower():
+                    raise StoreBusy(
+                        f"the graph store at {path} is open for writing elsewhere; "
+                        "try again when that has finished"
+                    ) from exc
+                raise
+        except BaseException:
+            lock.release()
             raise
-        return cls(store, home, False)
+        opened = cls(store, home, False, lock)
+        opened._bump()  # a writer killed after its commit may not have told readers
+        return opened
 
     def __enter__(self) -> GraphStore:
         return self
@@ -148,9 +172,16 @@ class GraphStore:
         self.close()
 
     def close(self) -> None:
-        if not self.read_only:
-            self.store.flush()
-        self.store = None  # RocksDB closes when the object is dropped
+        if self.store is None:
+            return
+        try:
+            if not self.read_only:
+                self.store.flush()
+        finally:
+            self.store = None  # RocksDB closes when the object is dropped
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def is_stale(self) -> bool:
         """True when another process has written since this (read-only) handle was opened."""
@@ -163,28 +194,62 @@ class GraphStore:
         tmp.replace(marker)
         self.generation = store_generation(self.home)
 
+    # -- generations -----------------------------------------------------------------------------
+
+    def generation_number(self) -> int:
+        """How many writes the store has committed (0 for a store written before stamps existed)."""
+        for quad in self.store.quads_for_pattern(
+            ox.NamedNode(STORE_NODE), ox.NamedNode(GENERATION), None, ox.DefaultGraph()
+        ):
+            return int(quad.object.value)
+        return 0
+
+    def document_generations(self) -> dict[str, int]:
+        """doc_id → generation of the write that last replaced it, for every document in the store.
+
+        A document stored before stamps existed gets 0.
+        """
+        stamps: dict[str, int] = {}
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(GENERATION), None, ox.DefaultGraph()):
+            iri = quad.subject.value
+            if iri.startswith(ASSERTED_PREFIX):
+                stamps[iri[len(ASSERTED_PREFIX) :]] = int(quad.object.value)
+        return {doc_id: stamps.get(doc_id, 0) for doc_id in self.document_ids()}
+
+    def _stamp(self, doc_graphs: tuple[str, ...] = (), dropped: tuple[str, ...] = ()) -> str:
+        """SPARQL update operations that advance the generation (and stamp or unstamp documents)."""
+        number = self.generation_number() + 1
+        gen = f"<{GENERATION}>"
+        ops = [f"DELETE WHERE {{ <{STORE_NODE}> {gen} ?g }}"]
+        ops += [f"DELETE WHERE {{ <{iri}> {gen} ?g }}" for iri in (*doc_graphs, *dropped)]
+        data = "".join(f"<{iri}> {gen} {number} .\n" for iri in (STORE_NODE, *doc_graphs))
+        ops.append(f"INSERT DATA {{\n{data}}}")
+        return " ;\n".join(ops)
+
     # -- writing ---------------------------------------------------------------------------------
 
-    def _replace_graphs(self, graphs: dict[str, Graph], extra: str = "") -> None:
+    def _replace_graphs(self, graphs: dict[str, Graph], stamp_docs: tuple[str, ...] = ()) -> None:
         drops = "".join(f"DROP SILENT GRAPH <{iri}> ;\n" for iri in graphs)
         inserts = "".join(f"GRAPH <{iri}> {{\n{graph_to_ntriples(g)}}}\n" for iri, g in graphs.items())
-        self.store.update(f"{drops}INSERT DATA {{\n{inserts}}}{extra}")
+        self.store.update(f"{drops}INSERT DATA {{\n{inserts}}} ;\n{self._stamp(stamp_docs)}")
         self._bump()
 
     def replace_document(self, doc_id: str, asserted: Graph, inferred: Graph) -> None:
         """Replace both named graphs of a document in one transaction (old triples never linger)."""
-        self._replace_graphs({asserted_graph(doc_id): asserted, inferred_graph(doc_id): inferred})
+        graphs = {asserted_graph(doc_id): asserted, inferred_graph(doc_id): inferred}
+        self._replace_graphs(graphs, stamp_docs=(asserted_graph(doc_id),))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update (one transaction) and mark the store as changed for readers."""
-        self.store.update(sparql)
+        self.store.update(f"{sparql.rstrip().rstrip(';')}\n;\n{self._stamp()}")
         self._bump()
 
     def remove_document(self, doc_id: str) -> bool:
         """Drop a document's graphs; False when it was not in the store."""
         present = doc_id in self.document_ids()
         self.store.update(
-            f"DROP SILENT GRAPH <{asserted_graph(doc_id)}> ; DROP SILENT GRAPH <{inferred_graph(doc_id)}>"
+            f"DROP SILENT GRAPH <{asserted_graph(doc_id)}> ; DROP SILENT GRAPH <{inferred_graph(doc_id)}> ;\n"
+            + self._stamp(dropped=(asserted_graph(doc_id),))
         )
         self._bump()
         return present

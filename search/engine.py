@@ -1,9 +1,8 @@
 """Search over the ingested passages: hybrid dense + BM25 retrieval, graph-aware fusion, municipality answer.
 
-``refresh`` brings ``<home>/search`` in line with the graph store: it reads every passage, embeds the new
-ones (cache), builds the faiss index, the BM25 index and the passage table in ``<home>/search.tmp`` and then
-swaps folders, so a reader never sees an index that disagrees with itself. ``search`` answers a query from
-that folder; the loaded indexes are kept per process and reloaded when the folder changes.
+Building the index and keeping it in step with the graph store (``refresh``, ``repair``) live in
+search.index. ``search`` answers a query from ``<home>/search``; the loaded indexes are kept per process
+and reloaded when a refresh has swapped in a new one.
 """
 
 from __future__ import annotations
@@ -12,9 +11,7 @@ import json
 import logging
 import os
 import re
-import shutil
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,17 +27,16 @@ from search.aggregate import (
     support_by_municipality,
 )
 from search.concepts import QueryConcept, recognise
-from search.embed import cache_path, embed_passages_with_stats, embed_query, passage_text
+from search.embed import embed_query
 from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
+from search.index import search_dir
 from search.lexical import LexicalIndex
-from search.model import configured_model, model_key
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "dense", "bm25")
-FORMAT_VERSION = 1
 # Relevance floor for the dense similarity (e5 cosines are compressed: unrelated text still scores ~0.80).
 # A query is about the corpus when the graph knows a concept it names, or when its best passage reaches
 # MIN_DENSE_ALONE, or MIN_DENSE together with a BM25 match. Measured on the dev questions (all ≥ 0.83)
@@ -48,103 +44,6 @@ FORMAT_VERSION = 1
 MIN_DENSE = float(os.environ.get("BELEIDSGRAAF_MIN_DENSE", "0.83"))
 MIN_DENSE_ALONE = float(os.environ.get("BELEIDSGRAAF_MIN_DENSE_ALONE", "0.87"))
 MIN_DENSE_BASELINE = 0.78
-
-
-def search_dir(home: Path) -> Path:
-    return Path(home) / "search"
-
-
-# --------------------------------------------------------------------------- building
-
-
-def build_index(
-    passages: list[dict],
-    dest: Path,
-    *,
-    model: str | None = None,
-    cache: Path | None = None,
-    progress: bool = False,
-    index_kind: str | None = None,
-    vectors: np.ndarray | None = None,
-) -> dict:
-    """Write the index files for ``passages`` into ``dest`` (a fresh folder); returns build statistics."""
-    started = time.perf_counter()
-    name = configured_model(model)
-    dest.mkdir(parents=True, exist_ok=True)
-    texts = [passage_text(p) for p in passages]
-    if vectors is None:
-        vectors, computed = embed_passages_with_stats(texts, name, cache=cache, progress=progress)
-    else:  # precomputed (benchmarks)
-        vectors, computed = np.asarray(vectors, dtype=np.float32), 0
-    t_embed = time.perf_counter() - started
-    index = vector_index.build(vectors, kind=index_kind)
-    vector_index.save(index, dest / "dense.faiss")
-    np.save(dest / "vectors.npy", vectors)
-    LexicalIndex.build(texts).save(dest / "bm25")
-    (dest / "passages.json").write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
-    stats = {
-        "passages": len(passages),
-        "embedded": computed,
-        "cached": len(passages) - computed,
-        "model": name,
-        "model_key": model_key(name),
-        "index": vector_index.kind_of(index),
-        "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
-        "documents": len({p["doc_id"] for p in passages}),
-        "format": FORMAT_VERSION,
-        "embed_seconds": round(t_embed, 2),
-        "seconds": round(time.perf_counter() - started, 2),
-    }
-    (dest / "meta.json").write_text(json.dumps(stats, indent=2))
-    return stats
-
-
-def swap_in(built: Path, live: Path) -> None:
-    """Replace ``live`` by ``built`` with renames only (readers see the old or the new index, whole)."""
-    old = live.with_name(live.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if live.exists():
-        live.rename(old)
-    built.rename(live)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _store_passages(home: Path) -> list[dict]:
-    from graph import queries
-    from graph.store import GraphStore
-
-    store = GraphStore.open(home, read_only=True)
-    try:
-        return queries.passages(store)
-    finally:
-        close = getattr(store, "close", None)
-        if close:
-            close()
-
-
-_refresh_lock = threading.Lock()
-
-
-def refresh(
-    home: Path, progress: bool = True, *, passages: list[dict] | None = None, model: str | None = None
-) -> dict:
-    """Rebuild ``<home>/search`` from the graph store (or from ``passages``), embedding only new text."""
-    home = Path(home)
-    rows = _store_passages(home) if passages is None else passages
-    rows = sorted(rows, key=lambda p: p["passage"])
-    tmp = home / "search.tmp"
-    with _refresh_lock:
-        shutil.rmtree(tmp, ignore_errors=True)
-        stats = build_index(rows, tmp, model=model, cache=cache_path(home), progress=progress)
-        swap_in(tmp, search_dir(home))
-    log.info(
-        "search index: %d passages (%d embedded, %d cached), %s",
-        stats["passages"],
-        stats["embedded"],
-        stats["cached"],
-        stats["index"],
-    )
-    return stats
 
 
 # --------------------------------------------------------------------------- loading
@@ -162,19 +61,20 @@ class LoadedIndex:
     weights: dict[str, tuple[np.ndarray, np.ndarray]]  # concept id → rows carrying it, weight
 
 
-_loaded: dict[Path, tuple[float, LoadedIndex]] = {}
+_loaded: dict[Path, tuple[tuple[Path, int], LoadedIndex]] = {}
 _load_lock = threading.Lock()
 
 
 def load_index(home: Path, fusion: FusionSettings | None = None) -> LoadedIndex:
     """The index of ``home``, loaded once per process and again whenever a refresh replaced it."""
-    folder = search_dir(home).resolve()
+    live = search_dir(home).absolute()
+    folder = live.resolve()  # the build the ``search`` link points at now
     meta_file = folder / "meta.json"
     if not meta_file.exists():
-        raise IndexMissing(f"no search index in {folder}: ingest documents first")
-    stamp = meta_file.stat().st_mtime_ns
+        raise IndexMissing(f"no search index in {live}: ingest documents first")
+    stamp = (folder, meta_file.stat().st_mtime_ns)
     with _load_lock:
-        cached = _loaded.get(folder)
+        cached = _loaded.get(live)
         if cached and cached[0] == stamp:
             return cached[1]
         meta = json.loads(meta_file.read_text())
@@ -189,7 +89,7 @@ def load_index(home: Path, fusion: FusionSettings | None = None) -> LoadedIndex:
             codes=np.array([p.get("code") or p.get("municipality") or "" for p in passages], dtype=object),
             weights=concept_weights(passages, fusion or FusionSettings()),
         )
-        _loaded[folder] = (stamp, loaded)
+        _loaded[live] = (stamp, loaded)
         return loaded
 
 

@@ -73,10 +73,10 @@ def test_export_nt_to_file(corpus_home, tmp_path):
 
 def test_ingest_remove_and_search_refresh(tmp_path, monkeypatch):
     """ingest and remove update the graph and then ask search/ to refresh its index."""
-    import search.engine
+    import search.index
 
     calls = []
-    monkeypatch.setattr(search.engine, "refresh", lambda home, **kw: calls.append(Path(home)))
+    monkeypatch.setattr(search.index, "refresh", lambda home, **kw: calls.append(Path(home)))
     source = REPO / "corpus" / "hengelo_beantwoording-raadsvragen-drugsoverlast_2024.txt"
     shutil.copy(source, tmp_path / source.name)
     home = tmp_path / "home"

@@ -17,15 +17,9 @@ import click
 from rich.table import Table
 
 from api.cli.common import err, fail, out, print_json, user_errors
+from api.cli.writing import no_wait_option, refresh_search
 
 log = logging.getLogger(__name__)
-
-
-def _refresh_search(home: Path) -> None:
-    """Bring the search index in line with the graph store (search/ owns the index)."""
-    from search.engine import refresh
-
-    refresh(home, progress=True)
 
 
 def _open_read(home: Path):
@@ -41,16 +35,22 @@ def _open_read(home: Path):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest report as JSON.")
 @click.option("--no-search", is_flag=True, help="Only update the graph, not the search index.")
+@no_wait_option
 @click.pass_context
 @user_errors
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_search: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_search: bool, no_wait: bool
+) -> None:
     """Ingest files or folders (txt, pdf, html, xml, docx) into the graph and the search index."""
     from graph.build import ingest_paths
+    from graph.writelock import write_lock
+    from search.index import check
 
     home = ctx.obj["home"]
-    report = ingest_paths(list(paths), home, progress=not as_json and sys.stderr.isatty())
-    if report.documents and not no_search:
-        _refresh_search(home)
+    with write_lock(home, "ingest", wait=not no_wait):  # from the first graph write to the index swap
+        report = ingest_paths(list(paths), home, progress=not as_json and sys.stderr.isatty())
+        if not no_search and (report.documents or not check(home)["in_sync"]):
+            refresh_search(home, purpose="ingest")
     if as_json:
         print_json(report.to_dict())
     else:
@@ -94,16 +94,19 @@ def _print_report(report) -> None:
 @click.command()
 @click.argument("document")
 @click.option("--no-search", is_flag=True, help="Only update the graph, not the search index.")
+@no_wait_option
 @click.pass_context
 @user_errors
-def remove(ctx: click.Context, document: str, no_search: bool) -> None:
+def remove(ctx: click.Context, document: str, no_search: bool, no_wait: bool) -> None:
     """Remove a document (file name or doc_id) from the graph and the search index."""
     from graph.build import remove as remove_document
+    from graph.writelock import write_lock
 
     home = ctx.obj["home"]
-    doc_id = remove_document(home, document)
-    if not no_search:
-        _refresh_search(home)
+    with write_lock(home, "remove", wait=not no_wait):
+        doc_id = remove_document(home, document)
+        if not no_search:
+            refresh_search(home, purpose="remove")
     err.print(f"removed {doc_id}")
 
 
@@ -247,11 +250,11 @@ def facts(ctx: click.Context, document: str, as_json: bool) -> None:
 @click.pass_context
 @user_errors
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """What the graph holds: documents, passages, facts and triples."""
-    from graph.queries import stats as stats_query
+    """What the graph holds (documents, passages, facts, triples) and whether search is in step with it."""
+    from search.index import store_stats
 
     with _open_read(ctx.obj["home"]) as store:
-        result = stats_query(store)
+        result = store_stats(ctx.obj["home"], store)
     if as_json:
         print_json(result)
         return
@@ -264,7 +267,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         table.add_row(f"facts: {key}", str(value))
     for key, value in result["triples"].items():
         table.add_row(f"triples: {key}", str(value))
+    sync = result["search"]
+    table.add_row("search index", f"{sync['state']} ({sync['documents']['search']} documents)")
     out.print(table)
+    (out if sync["in_sync"] else err).print(sync["message"], highlight=False)
 
 
 # -- export / validate ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from api.cli.common import err, out, print_json, user_errors
+from api.cli.writing import no_wait_option, refresh_search
 from ontology.errors import BadParameter
 
 
@@ -105,7 +106,9 @@ def search_cmd(
 ) -> None:
     """Search the ingested documents: which municipalities, with the passages that show it."""
     from search.engine import search
+    from search.index import repair
 
+    repair(obj["home"], progress=True)  # an interrupted write left the index behind the graph
     result = search(
         obj["home"],
         query,
@@ -194,13 +197,12 @@ def setup_cmd(model: str | None) -> None:
 
 
 @click.command("reindex")
+@no_wait_option
 @click.pass_obj
 @user_errors
-def reindex_cmd(obj: dict) -> None:
+def reindex_cmd(obj: dict, no_wait: bool) -> None:
     """Rebuild the search index from the graph store (ingest and remove already do this)."""
-    from search.engine import refresh
-
-    stats = refresh(obj["home"], progress=True)
+    stats = refresh_search(obj["home"], wait=not no_wait)
     err.print(
         f"search index: {stats['passages']} passages ({stats['embedded']} embedded, "
         f"{stats['cached']} from cache), {stats['index']} index, {stats['seconds']} s"

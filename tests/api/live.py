@@ -12,7 +12,7 @@ import uvicorn
 
 def ensure_search_index(home: Path) -> Path:
     """Build the search index inside ``home`` once (embeddings are cached, so a rebuild is cheap)."""
-    from search.engine import refresh
+    from search.index import refresh
 
     if not (home / "search").exists():
         refresh(home, progress=False)

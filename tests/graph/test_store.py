@@ -93,3 +93,30 @@ def test_read_only_open_of_a_fresh_folder_is_empty(tmp_path):
     with GraphStore.open(tmp_path / "new", read_only=True) as store:
         assert store.document_ids() == []
         assert store.triple_counts()["asserted"] == 0
+
+
+def test_every_write_advances_the_generation_and_stamps_its_document(home):
+    with GraphStore.open(home) as store:
+        start = store.generation_number()
+        assert start >= 1  # loading the ontology was a write
+        _ingest(store, sample_document())
+        assert store.generation_number() == start + 1
+        assert store.document_generations() == {DOC_ID: start + 1}
+        store.update(
+            "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> a <http://example.org/C> } }"
+        )
+        assert store.generation_number() == start + 2
+        assert store.document_generations() == {DOC_ID: start + 1}  # the document itself is unchanged
+        # bookkeeping lives in the default graph, in no named graph (exports and GRAPH queries skip it)
+        in_named = "SELECT ?s WHERE { GRAPH ?g { ?s <https://w3id.org/beleidsgraaf/store#generation> ?n } }"
+        assert store.select(in_named) == []
+        store.remove_document(DOC_ID)
+        assert store.generation_number() == start + 3 and store.document_generations() == {}
+
+
+def test_a_failing_update_does_not_advance_the_generation(home):
+    with GraphStore.open(home) as store:
+        before = store.generation_number()
+        with pytest.raises(RuntimeError):
+            store.update("DROP GRAPH <http://example.org/absent>")
+        assert store.generation_number() == before

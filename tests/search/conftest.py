@@ -25,7 +25,7 @@ def embed_cache() -> Path:
 @pytest.fixture(scope="session")
 def search_home(corpus_home, embed_cache) -> Path:
     """The corpus data folder with a search index consistent with its store."""
-    from search.engine import refresh
+    from search.index import refresh
 
     os.environ["BELEIDSGRAAF_EMBED_CACHE"] = str(embed_cache)
     refresh(corpus_home, progress=False)

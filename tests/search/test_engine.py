@@ -9,8 +9,9 @@ import pytest
 
 from ontology.errors import UnknownMunicipality
 from ontology.vocabulary import UnknownLabel
-from search.engine import load_index, refresh, search
+from search.engine import load_index, search
 from search.errors import BadFilter, BadQuery
+from search.index import refresh
 
 REPO = Path(__file__).resolve().parents[2]
 
