@@ -47,6 +47,7 @@ class _Held:
     thread: int
     depth: int
     purpose: str
+    since: str
 
 
 _held: dict[Path, _Held] = {}
@@ -97,12 +98,14 @@ def holder(home: Path) -> dict | None:
     """Who holds the write lock of ``home`` right now (pid, purpose, since), or None when nobody does.
 
     Takes the lock shared for an instant, never exclusively, so it does not stop a writer for long.
+    ``self`` is True when the asking thread holds it itself.
     """
     key = _key(home)
     with _mutex:
         mine = _held.get(key)
-        if mine is not None:
-            return {"pid": os.getpid(), "purpose": mine.purpose, "since": None, "self": True}
+        if mine is not None:  # this process; "self" when it is the asking thread's own write
+            me = mine.thread == threading.get_ident()
+            return {"pid": os.getpid(), "purpose": mine.purpose, "since": mine.since, "self": me}
     path = lock_path(home)
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -176,7 +179,7 @@ class WriteLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
         with _mutex:
-            _held[key] = _Held(fd=fd, thread=me, depth=1, purpose=self.purpose)
+            _held[key] = _Held(fd=fd, thread=me, depth=1, purpose=self.purpose, since=info["since"])
         log.debug("write lock on %s taken for %s", self.home, self.purpose)
 
     def _lock(self, fd: int) -> None:
@@ -229,10 +232,3 @@ def write_lock(
 ) -> WriteLock:
     """The write lock of ``home`` (use as a context manager)."""
     return WriteLock(home, purpose, wait=wait, notify=notify)
-
-
-def held_by_me(home: Path) -> bool:
-    """True when this thread holds the write lock of ``home``."""
-    with _mutex:
-        held = _held.get(_key(home))
-        return held is not None and held.thread == threading.get_ident()

@@ -212,6 +212,7 @@ def test_kill_during_ingest_then_next_command_repairs(home, docs, stage):
     assert_consistent(home, 2)
 
 
+@pytest.mark.slow  # four more processes that load spaCy or the model
 def test_interrupted_repair_is_reported_and_finished_by_the_next_command(home, docs):
     assert run(home, "ingest", str(docs / SECOND), "--no-search").returncode == 0
     assert stats(home)["state"] == "behind"

@@ -40,9 +40,12 @@ def test_reentrant_in_the_holding_thread_and_exclusive_for_others(tmp_path):
     with write_lock(tmp_path, "ingest"):
         with write_lock(tmp_path, "ingest"):  # ingest around graph writes and index rebuild
             pass
+        assert holder(tmp_path)["self"] is True
         refused: list[Exception] = []
+        seen: list[dict | None] = []
 
         def other() -> None:
+            seen.append(holder(tmp_path))  # e.g. /api/stats while the server's repair thread writes
             try:
                 with write_lock(tmp_path, "remove", wait=False):
                     pass
@@ -53,6 +56,7 @@ def test_reentrant_in_the_holding_thread_and_exclusive_for_others(tmp_path):
         thread.start()
         thread.join()
         assert len(refused) == 1 and f"(pid {os.getpid()}, ingest, since" in str(refused[0])
+        assert seen[0]["self"] is False and seen[0]["purpose"] == "ingest" and seen[0]["pid"] == os.getpid()
     with write_lock(tmp_path, "remove", wait=False):  # released after the outer block
         pass
 

@@ -1,0 +1,285 @@
+"""Load benchmark: latency and throughput of `beleidsgraaf serve` with 1 worker and with N workers.
+
+For each worker count a real server runs as a subprocess on a free loopback port (never another
+address) over one data folder; the benchmark then sends a fixed mix of requests — hybrid search
+(every query string distinct, so each one pays for its query embedding), `which` and SPARQL — in
+three phases, each bounded by a number of requests and a wall-clock cap, and stops the server:
+
+- ``1 client``: one client, each request after the previous answer (the single-client latency);
+- ``20 clients``: twenty clients without pause (closed loop: the server is saturated, so latency is
+  queueing: by Little's law p95 ≥ clients × service time / cores);
+- ``20 users``: twenty clients that pause between requests (exponential think time, mean
+  ``--think`` seconds, seeded), the load of people reading their answers.
+
+    python -m benchmarks.bench_load [--home DIR] [--workers 1,2] [--requests 60] [--concurrent 300]
+
+Without ``--home`` the corpus is ingested into a temporary data folder first. Results: a table on
+stdout and benchmarks/results/load.json. The client threads run on the same 2 cores as the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+SEED = 10
+
+TOPICS = [
+    "cameratoezicht",
+    "aanpak van ondermijning",
+    "jeugdoverlast",
+    "woninginbraak",
+    "drugsoverlast",
+    "veiligheidsgevoel van inwoners",
+    "personen met verward gedrag",
+    "integrale controles",
+    "toepassing van de Wet Bibob",
+    "huiselijk geweld",
+    "sluiting van drugspanden",
+    "samenwerking met de politie",
+]
+QUALIFIERS = [
+    "",
+    "in het centrum",
+    "bij horecabedrijven",
+    "door de gemeente",
+    "met partners",
+    "in woonwijken",
+    "voor jongeren",
+    "beleid",
+    "maatregelen",
+    "resultaten",
+    "doelen",
+    "in 2024",
+    "op bedrijventerreinen",
+    "rond scholen",
+    "preventie",
+    "handhaving",
+    "en zorg",
+    "in de buitengebieden",
+    "tijdens evenementen",
+    "van de burgemeester",
+]
+WHICH = [
+    {"instrument": "artikel 13b Opiumwet"},
+    {"instrument": "integrale controles"},
+    {"instrument": "Wet Bibob"},
+    {"theme": "ondermijning"},
+    {"theme": "jeugd"},
+    {"partner": "politie"},
+    {"instrument": "cameratoezicht", "theme": "ondermijning"},
+]
+BG = "PREFIX bg: <https://w3id.org/beleidsgraaf/def#> "
+SPARQL = [
+    BG + "SELECT ?d ?t WHERE { ?d a bg:PolicyDocument ; <http://purl.org/dc/terms/title> ?t }",
+    BG + "SELECT ?g (COUNT(?i) AS ?n) WHERE { ?g a bg:Municipality ; bg:usesInstrument ?i } GROUP BY ?g",
+    BG + "SELECT ?f ?c WHERE { ?f a bg:InstrumentUse ; bg:concept ?c } LIMIT 100",
+    BG + "SELECT ?c (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a bg:PolicyDocument ; bg:hasTheme ?c } GROUP BY ?c",
+]
+MIX = ("search",) * 4 + ("which",) * 3 + ("sparql",) * 3
+
+
+def _jobs(n: int, queries: itertools.cycle, rng: random.Random) -> list[tuple[str, str, dict]]:
+    jobs = []
+    for _ in range(n):
+        kind = rng.choice(MIX)
+        if kind == "search":
+            jobs.append((kind, "/api/search", {"q": next(queries)}))
+        elif kind == "which":
+            jobs.append((kind, "/api/which", rng.choice(WHICH)))
+        else:
+            jobs.append((kind, "/sparql", {"query": rng.choice(SPARQL)}))
+    return jobs
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _summary(results: list[tuple[str, int, float]], wall: float) -> dict:
+    ok = [r for r in results if r[1] == 200]
+    out = {
+        "requests": len(results),
+        "errors": len(results) - len(ok),
+        "wall_seconds": round(wall, 2),
+        "throughput_rps": round(len(ok) / wall, 2) if wall else 0.0,
+    }
+    latencies = [r[2] for r in ok]
+    if latencies:
+        out["p50_ms"] = round(1000 * statistics.median(latencies), 1)
+        out["p95_ms"] = round(1000 * _percentile(latencies, 0.95), 1)
+    for kind in ("search", "which", "sparql"):
+        mine = [r[2] for r in ok if r[0] == kind]
+        if mine:
+            out[kind] = {
+                "n": len(mine),
+                "p50_ms": round(1000 * statistics.median(mine), 1),
+                "p95_ms": round(1000 * _percentile(mine, 0.95), 1),
+            }
+    return out
+
+
+def _phase(url: str, jobs: list, clients: int, cap: float, think: float, rng_seed: int) -> dict:
+    """Send ``jobs`` with ``clients`` threads; ``think`` > 0 pauses (exponential) between requests."""
+    results: list[tuple[str, int, float]] = []
+    lock = threading.Lock()
+    queue = list(reversed(jobs))
+    deadline = time.monotonic() + cap
+
+    def client(index: int) -> None:
+        rng = random.Random(rng_seed + index)
+        with httpx.Client(base_url=url, timeout=60) as http:
+            while time.monotonic() < deadline:
+                with lock:
+                    if not queue:
+                        return
+                    kind, path, params = queue.pop()
+                if think > 0:
+                    time.sleep(min(rng.expovariate(1 / think), max(0.0, deadline - time.monotonic())))
+                started = time.perf_counter()
+                try:
+                    status = http.get(path, params=params).status_code
+                except httpx.HTTPError:
+                    status = 0
+                with lock:
+                    results.append((kind, status, time.perf_counter() - started))
+
+    load_before = os.getloadavg()[0]  # other processes on the machine show up as noise
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(client, range(clients)))
+    return {**_summary(results, time.monotonic() - started), "load_avg_1min": round(load_before, 2)}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`beleidsgraaf serve --workers W` on a free loopback port, stopped (its process group) on exit."""
+
+    def __init__(self, home: Path, workers: int) -> None:
+        self.home, self.workers = home, workers
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines: list[str] = []
+
+    def __enter__(self) -> Server:
+        cmd = [sys.executable, "-c", "from api.cli import main; main()", "--store", str(self.home)]
+        cmd += ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
+        env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        self.proc = subprocess.Popen(
+            cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env, start_new_session=True
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        deadline = time.monotonic() + 300
+        while sum("embedding model loaded" in line for line in self.lines) < self.workers:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("server did not start:\n" + "".join(self.lines[-30:]))
+            time.sleep(0.2)
+        return self
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    def __exit__(self, *exc: object) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def _prepare_home(home: Path | None, tmp: Path) -> Path:
+    if home is not None:
+        return home
+    from graph.build import ingest_paths
+    from search.index import refresh
+
+    home = tmp / "home"
+    ingest_paths([REPO / "corpus"], home, progress=False)
+    refresh(home, progress=False)
+    return home
+
+
+def run(home: Path, workers: list[int], requests: int, concurrent: int, think: float, cap: float) -> dict:
+    rng = random.Random(SEED)
+    strings = [f"{t} {q}".strip() for t, q in itertools.product(TOPICS, QUALIFIERS)]
+    rng.shuffle(strings)
+    out: dict = {"home": str(home), "cores": os.cpu_count(), "think_seconds": think, "runs": []}
+    for count in workers:
+        queries = itertools.cycle(strings)  # distinct within one server (each server starts cold)
+        with Server(home, count) as server:
+            _phase(server.url, _jobs(10, itertools.cycle(["veiligheid", "ondermijning"]), rng), 2, cap, 0, 0)
+            phases = {
+                "1 client": _phase(server.url, _jobs(requests, queries, rng), 1, cap, 0, SEED),
+                "20 clients": _phase(server.url, _jobs(concurrent, queries, rng), 20, cap, 0, SEED),
+                "20 users": _phase(server.url, _jobs(concurrent, queries, rng), 20, cap, think, SEED),
+            }
+        out["runs"].append({"workers": count, "phases": phases})
+    return out
+
+
+def _print(result: dict) -> None:
+    print(f"\nLoad on {result['cores']} cores (think time of '20 users': {result['think_seconds']} s mean)")
+    header = f"{'workers':>7} {'phase':<11} {'req':>5} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} "
+    header += f"{'req/s':>7} {'p95 / 1 client':>15} {'search p95':>11} {'which p95':>10} {'sparql p95':>11}"
+    header += f" {'load':>5}"
+    print(header)
+    for entry in result["runs"]:
+        single = entry["phases"]["1 client"].get("p95_ms")
+        for name, p in entry["phases"].items():
+            ratio = f"{p['p95_ms'] / single:.1f}×" if single and p.get("p95_ms") else "–"
+            kinds = [f"{p.get(k, {}).get('p95_ms', '–')}" for k in ("search", "which", "sparql")]
+            print(
+                f"{entry['workers']:>7} {name:<11} {p['requests']:>5} {p['errors']:>4} "
+                f"{p.get('p50_ms', '–'):>8} {p.get('p95_ms', '–'):>8} {p['throughput_rps']:>7} "
+                f"{ratio:>15} {kinds[0]:>11} {kinds[1]:>10} {kinds[2]:>11} {p['load_avg_1min']:>5}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", type=Path, default=None, help="data folder (default: ingest corpus/)")
+    parser.add_argument("--workers", default=None, help="comma-separated worker counts (default 1,<cores>)")
+    parser.add_argument("--requests", type=int, default=60, help="requests of the 1-client phase")
+    parser.add_argument("--concurrent", type=int, default=300, help="requests of each 20-client phase")
+    parser.add_argument("--think", type=float, default=2.0, help="mean pause of a '20 users' client (s)")
+    parser.add_argument("--cap", type=float, default=180.0, help="wall-clock cap per phase (s)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    workers = [int(w) for w in args.workers.split(",")] if args.workers else sorted({1, cores})
+    with tempfile.TemporaryDirectory() as tmp:
+        home = _prepare_home(args.home, Path(tmp))
+        result = run(home, workers, args.requests, args.concurrent, args.think, args.cap)
+    _print(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
