@@ -1,25 +1,30 @@
 """Load benchmark: latency and throughput of `beleidsgraaf serve` with 1 worker and with N workers.
 
-For each worker count a real server runs as a subprocess on a free loopback port (never another
-address) over one data folder; the benchmark then sends a fixed mix of requests — hybrid search
-(every query string distinct, so each one pays for its query embedding), `which` and SPARQL — in
-three phases, each bounded by a number of requests and a wall-clock cap, and stops the server:
+Both servers run side by side as subprocesses on free loopback ports (never another address) over one
+data folder, each with its model and index loaded before timing starts. The benchmark sends a fixed
+mix of requests — hybrid search (every query string distinct per server, so each one pays for its
+query embedding), `which` and SPARQL — in three phases, each bounded by a number of requests and a
+wall-clock cap:
 
 - ``1 client``: one client, each request after the previous answer (the single-client latency);
 - ``20 clients``: twenty clients without pause (closed loop: the server is saturated, so latency is
-  queueing: by Little's law p95 ≥ clients × service time / cores);
+  queueing: by Little's law the mean latency is at least clients × CPU time per request / cores);
 - ``20 users``: twenty clients that pause between requests (exponential think time, mean
   ``--think`` seconds, seeded), the load of people reading their answers.
 
-    python -m benchmarks.bench_load [--home DIR] [--workers 1,2] [--requests 60] [--concurrent 300]
+Phases run in rounds, alternating which server goes first (ABBA), and each figure is the median over
+the rounds, so a burst of load from other processes on a shared machine hits both servers alike.
+
+    python -m benchmarks.bench_load [--home DIR] [--workers 1,2] [--rounds 3]
 
 Without ``--home`` the corpus is ingested into a temporary data folder first. Results: a table on
-stdout and benchmarks/results/load.json. The client threads run on the same 2 cores as the server.
+stdout and benchmarks/results/load.json (with every round). The clients run on the same cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -55,6 +60,7 @@ TOPICS = [
     "sluiting van drugspanden",
     "samenwerking met de politie",
 ]
+OPENINGS = ["", "hoe pakt de gemeente aan:", "beleid over"]
 QUALIFIERS = [
     "",
     "in het centrum",
@@ -224,26 +230,61 @@ def _prepare_home(home: Path | None, tmp: Path) -> Path:
     return home
 
 
-def run(home: Path, workers: list[int], requests: int, concurrent: int, think: float, cap: float) -> dict:
+PHASES = (("1 client", 1, False), ("20 clients", 20, False), ("20 users", 20, True))
+METRICS = ("p50_ms", "p95_ms", "throughput_rps", "errors", "requests", "load_avg_1min")
+
+
+def _median_phase(rounds: list[dict]) -> dict:
+    out = {
+        m: statistics.median(r[m] for r in rounds if m in r) for m in METRICS if any(m in r for r in rounds)
+    }
+    for kind in ("search", "which", "sparql"):
+        values = [r[kind]["p95_ms"] for r in rounds if kind in r]
+        if values:
+            out[kind] = {"p95_ms": statistics.median(values)}
+    return out
+
+
+def run(
+    home: Path,
+    workers: list[int],
+    requests: int,
+    concurrent: int,
+    think: float,
+    cap: float,
+    rounds: int,
+) -> dict:
     rng = random.Random(SEED)
-    strings = [f"{t} {q}".strip() for t, q in itertools.product(TOPICS, QUALIFIERS)]
+    strings = [f"{o} {t} {q}".strip() for o, t, q in itertools.product(OPENINGS, TOPICS, QUALIFIERS)]
     rng.shuffle(strings)
-    out: dict = {"home": str(home), "cores": os.cpu_count(), "think_seconds": think, "runs": []}
-    for count in workers:
-        queries = itertools.cycle(strings)  # distinct within one server (each server starts cold)
-        with Server(home, count) as server:
-            _phase(server.url, _jobs(10, itertools.cycle(["veiligheid", "ondermijning"]), rng), 2, cap, 0, 0)
-            phases = {
-                "1 client": _phase(server.url, _jobs(requests, queries, rng), 1, cap, 0, SEED),
-                "20 clients": _phase(server.url, _jobs(concurrent, queries, rng), 20, cap, 0, SEED),
-                "20 users": _phase(server.url, _jobs(concurrent, queries, rng), 20, cap, think, SEED),
-            }
-        out["runs"].append({"workers": count, "phases": phases})
+    out: dict = {"home": str(home), "cores": os.cpu_count(), "think_seconds": think, "rounds": rounds}
+    raw: dict[int, dict[str, list[dict]]] = {w: {name: [] for name, _, _ in PHASES} for w in workers}
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(Server(home, w)) for w in workers]
+        queries = {s.workers: itertools.cycle(strings) for s in servers}  # distinct per server
+        for server in servers:  # first requests load lazy parts (matchers, query plans) in every worker
+            warm = _jobs(15 * server.workers, itertools.cycle(["veiligheid", "ondermijning"]), rng)
+            _phase(server.url, warm, 2 * server.workers, cap, 0, 0)
+        for r in range(rounds):
+            for name, clients, paced in PHASES:
+                order = servers if r % 2 == 0 else list(reversed(servers))
+                for server in order:
+                    n = requests if clients == 1 else concurrent
+                    jobs = _jobs(n, queries[server.workers], rng)
+                    result = _phase(server.url, jobs, clients, cap, think if paced else 0, SEED + r)
+                    raw[server.workers][name].append(result)
+    out["runs"] = [
+        {"workers": w, "phases": {name: _median_phase(raw[w][name]) for name, _, _ in PHASES}, "raw": raw[w]}
+        for w in workers
+    ]
     return out
 
 
 def _print(result: dict) -> None:
-    print(f"\nLoad on {result['cores']} cores (think time of '20 users': {result['think_seconds']} s mean)")
+    print(
+        f"\nLoad on {result['cores']} cores, median of {result['rounds']} rounds "
+        f"(think time of '20 users': {result['think_seconds']} s mean)"
+    )
     header = f"{'workers':>7} {'phase':<11} {'req':>5} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} "
     header += f"{'req/s':>7} {'p95 / 1 client':>15} {'search p95':>11} {'which p95':>10} {'sparql p95':>11}"
     header += f" {'load':>5}"
@@ -264,17 +305,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, default=None, help="data folder (default: ingest corpus/)")
     parser.add_argument("--workers", default=None, help="comma-separated worker counts (default 1,<cores>)")
-    parser.add_argument("--requests", type=int, default=60, help="requests of the 1-client phase")
-    parser.add_argument("--concurrent", type=int, default=300, help="requests of each 20-client phase")
+    parser.add_argument("--requests", type=int, default=30, help="requests of a 1-client phase")
+    parser.add_argument("--concurrent", type=int, default=150, help="requests of a 20-client phase")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of all phases on every server")
     parser.add_argument("--think", type=float, default=2.0, help="mean pause of a '20 users' client (s)")
-    parser.add_argument("--cap", type=float, default=180.0, help="wall-clock cap per phase (s)")
+    parser.add_argument("--cap", type=float, default=120.0, help="wall-clock cap per phase (s)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     workers = [int(w) for w in args.workers.split(",")] if args.workers else sorted({1, cores})
     with tempfile.TemporaryDirectory() as tmp:
         home = _prepare_home(args.home, Path(tmp))
-        result = run(home, workers, args.requests, args.concurrent, args.think, args.cap)
+        result = run(home, workers, args.requests, args.concurrent, args.think, args.cap, args.rounds)
     _print(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
