@@ -184,13 +184,9 @@ class WriteLock:
 
     def _lock(self, fd: int) -> None:
         started = time.monotonic()
-        announced = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                if announced:
-                    self.waited = time.monotonic() - started
-                    log.info("write lock on %s free after %.1f s; continuing", self.home, self.waited)
                 return
             except OSError as exc:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
@@ -202,9 +198,7 @@ class WriteLock:
             message = f"another beleidsgraaf process is writing to {self.home} ({describe(info)})"
             if not self.wait:
                 raise StoreBusy(f"{message}; run again when it has finished (or without --no-wait to wait)")
-            if not announced:
-                self.notify(f"{message}; waiting…")
-                announced = True
+            self.notify(f"{message}; waiting…")
             fcntl.flock(fd, fcntl.LOCK_EX)  # blocks until the holder releases or dies
             self.waited = time.monotonic() - started
             log.info("write lock on %s free after %.1f s; continuing", self.home, self.waited)
