@@ -175,6 +175,35 @@ def _phase(url: str, jobs: list, clients: int, cap: float, think: float, rng_see
     return {**_summary(results, time.monotonic() - started), "load_avg_1min": round(load_before, 2)}
 
 
+def _tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system, including reaped children) of ``root`` and all its descendants.
+
+    CPU time per request hardly depends on what else the machine runs, unlike latency, so it says what
+    a worker count costs even on a busy machine.
+    """
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        times[pid] = sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
+    total = 0.0
+    for pid, seconds in times.items():
+        ancestor = pid
+        while ancestor not in (0, 1, root) and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor == root:
+            total += seconds
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -231,7 +260,15 @@ def _prepare_home(home: Path | None, tmp: Path) -> Path:
 
 
 PHASES = (("1 client", 1, False), ("20 clients", 20, False), ("20 users", 20, True))
-METRICS = ("p50_ms", "p95_ms", "throughput_rps", "errors", "requests", "load_avg_1min")
+METRICS = (
+    "p50_ms",
+    "p95_ms",
+    "throughput_rps",
+    "errors",
+    "requests",
+    "cpu_ms_per_request",
+    "load_avg_1min",
+)
 
 
 def _median_phase(rounds: list[dict]) -> dict:
@@ -271,7 +308,10 @@ def run(
                 for server in order:
                     n = requests if clients == 1 else concurrent
                     jobs = _jobs(n, queries[server.workers], rng)
+                    cpu = _tree_cpu_seconds(server.proc.pid)
                     result = _phase(server.url, jobs, clients, cap, think if paced else 0, SEED + r)
+                    cpu = _tree_cpu_seconds(server.proc.pid) - cpu
+                    result["cpu_ms_per_request"] = round(1000 * cpu / max(1, result["requests"]), 1)
                     raw[server.workers][name].append(result)
     out["runs"] = [
         {"workers": w, "phases": {name: _median_phase(raw[w][name]) for name, _, _ in PHASES}, "raw": raw[w]}
@@ -287,7 +327,7 @@ def _print(result: dict) -> None:
     )
     header = f"{'workers':>7} {'phase':<11} {'req':>5} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} "
     header += f"{'req/s':>7} {'p95 / 1 client':>15} {'search p95':>11} {'which p95':>10} {'sparql p95':>11}"
-    header += f" {'load':>5}"
+    header += f" {'CPU ms/req':>10} {'load':>5}"
     print(header)
     for entry in result["runs"]:
         single = entry["phases"]["1 client"].get("p95_ms")
@@ -297,7 +337,8 @@ def _print(result: dict) -> None:
             print(
                 f"{entry['workers']:>7} {name:<11} {p['requests']:>5} {p['errors']:>4} "
                 f"{p.get('p50_ms', '–'):>8} {p.get('p95_ms', '–'):>8} {p['throughput_rps']:>7} "
-                f"{ratio:>15} {kinds[0]:>11} {kinds[1]:>10} {kinds[2]:>11} {p['load_avg_1min']:>5}"
+                f"{ratio:>15} {kinds[0]:>11} {kinds[1]:>10} {kinds[2]:>11} "
+                f"{p.get('cpu_ms_per_request', '–'):>10} {p['load_avg_1min']:>5}"
             )
 
 
