@@ -23,6 +23,7 @@ from api.routes_search import run_search
 from graph import queries
 from graph.read import label
 from ontology.errors import BeleidsgraafError
+from ontology.language import status_labels
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 EXAMPLES_DIR = Path(__file__).resolve().parent / "static" / "examples"
@@ -31,16 +32,6 @@ router = APIRouter(include_in_schema=False)
 
 SEARCH_FIELDS = ("q", "municipality", "year", "type", "theme", "instrument", "partner", "mode")
 MODES = {"hybrid": "Hybride (aanbevolen)", "dense": "Semantisch", "bm25": "Trefwoorden (BM25)"}
-STATUS_NL = {  # display names of instrument statuses; the ontology's status scheme has the labels too
-    "toegepast": "toegepast",
-    "voornemen": "voornemen",
-    "overweging": "in overweging",
-    "onderzoek": "onderzoek",
-    "volgen": "volgen",
-    "beeindigd": "beëindigd",
-    "geen_deelname": "geen deelname",
-    "genoemd": "genoemd",
-}
 
 
 # --------------------------------------------------------------------------- presentation helpers
@@ -49,15 +40,6 @@ STATUS_NL = {  # display names of instrument statuses; the ontology's status sch
 def anchor(passage_id: str | None) -> str:
     """HTML id of a passage on its document page: the last segment of its id (``p0001``)."""
     return (passage_id or "").rstrip("/").rsplit("/", 1)[-1]
-
-
-def _status_labels() -> dict[str, str]:
-    try:
-        from ontology.vocabulary import concepts_of_type
-
-        return {c.id.split(":", 1)[1]: c.pref_label for c in concepts_of_type("status")}
-    except (ImportError, ValueError):
-        return dict(STATUS_NL)
 
 
 def _label_of(concept_id: str | None) -> str:
@@ -144,7 +126,7 @@ def query_terms(result: dict[str, Any]) -> list[str]:
 
 def document_spans(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Evidence spans of a document's facts, grouped by passage id, with a kind and a Dutch tooltip."""
-    statuses = _status_labels()
+    statuses = status_labels()
     grouped: dict[str, list[dict[str, Any]]] = {}
 
     def add(kind: str, title: str, evidence: list[dict[str, Any]]) -> None:
@@ -306,7 +288,7 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
         doc=doc,
         meta=doc.get("document", {}),
         passages=passages,
-        statuses=_status_labels(),
+        statuses=status_labels(),
         anchor=anchor,
         label_of=_label_of,
     )

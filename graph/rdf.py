@@ -14,10 +14,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph.namespaces import BG, NIF
 from graph.schema import add_municipality, document_class, municipalities_graph  # noqa: F401
-from ingest.model import EXTRACTOR_VERSION, Evidence, IngestedDocument
+from ingest.model import EXTRACTOR_VERSION, USE_STATUSES, Evidence, IngestedDocument
 from ontology import ID, concept_iri, doc_iri, municipality_iri
-
-USE_STATUSES = ("toegepast", "voornemen")  # statuses that mean the municipality acts ("mention is not use")
 
 # Which DocumentMeta.dates kind goes to which property.
 DATE_PROPERTIES = {

@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.nlp import load_cues
+from ingest.blocks import block_kind
+from ontology import language
 
 BULLET_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]|\(?\d{1,2}[.)]|\(?[a-z][.)])(?:\s|$)")
 MARKER_ONLY_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]\s*)?(?:\(?\d{1,2}[.)]?|\(?[a-z][.)])?$")
@@ -91,7 +92,6 @@ def _boilerplate(lines: list[_Line], page_starts: list[int] | None) -> set[int]:
             drop.update(run)
         run = [i] if i in repeated else []
     repeated = lettered
-    from ingest.segment import block_kind  # block headings recur by design; they are structure
 
     exact = Counter(" ".join(line.raw.split()) for line in lines)
     for i in repeated:
@@ -196,7 +196,7 @@ class _Builder:
 
 @lru_cache(maxsize=1)
 def _keep_hyphen_before() -> frozenset[str]:
-    return frozenset(w.lower() for w in load_cues().get("hyphen_keep_before", []))
+    return frozenset(w.lower() for w in language.cues().get("hyphen_keep_before", []))
 
 
 def _strip_span(line: _Line) -> tuple[int, int, str]:

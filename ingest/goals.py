@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ingest.blocks import goal_types
 from ingest.clean import BULLET_RE
 from ingest.extract import AnalysedChunk
 from ingest.model import Evidence, Goal
-from ingest.nlp import load_cues
+from ontology import language
 
 MIN_GOAL_WORDS = 3
 _MARKER_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*!]\s*)?(?:\(?\d{1,2}[.)]\s*|\(?[a-z][.)]\s+)?")
@@ -25,7 +26,7 @@ _MARKER_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*!]\s*)?(?:\
 
 @lru_cache(maxsize=1)
 def _sentence_cues() -> list[tuple[str, re.Pattern[str]]]:
-    cues = load_cues().get("goal_sentences", {})
+    cues = language.cues().get("goal_sentences", {})
     return [(kind, re.compile(p, re.I)) for kind, patterns in cues.items() for p in patterns]
 
 
@@ -46,7 +47,7 @@ def extract_goals(
     doc_id: str, analysed: list[AnalysedChunk], source: str, clean_offsets: list[int]
 ) -> list[Goal]:
     """Goals in document order, de-duplicated on their text."""
-    block_types: dict[str, str] = load_cues().get("goal_blocks", {})
+    block_types = goal_types()
     goals: list[Goal] = []
     seen: set[str] = set()
 

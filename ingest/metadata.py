@@ -21,19 +21,16 @@ from typing import Any
 from ingest.errors import IngestError
 from ingest.load import SIDECAR_SUFFIX, LoadedText
 from ingest.model import DocumentMeta, FieldSource, Municipality
+from ontology import language
+from ontology import municipalities as mun
+from ontology.vocabulary import load_concepts
 
 log = logging.getLogger(__name__)
 
-CUES_PATH = Path(__file__).resolve().parents[1] / "ontology" / "metadata_cues.json"
 SIDECAR = FieldSource("sidecar", 1.0)
 YEAR_RANGE = re.compile(
     r"\b((?:19|20)\d\d)\s*(?:-|–|—|/|t/m|t\.m\.|tot en met|tot)\s*((?:19|20)\d\d)\b", re.IGNORECASE
 )
-
-
-@lru_cache(maxsize=1)
-def load_cues() -> dict[str, Any]:
-    return json.loads(CUES_PATH.read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------------------------ reference data
@@ -50,47 +47,29 @@ class _Muni:
 
 @lru_cache(maxsize=1)
 def _municipalities() -> tuple[_Muni, ...]:
-    """All municipalities (current and dissolved) from ontology.municipalities."""
-    from ontology import municipalities as mun
-
-    records = mun.load_municipalities()
-    records = list(records.values()) if isinstance(records, dict) else list(records)
+    """All municipalities (current and dissolved), each dissolved one with today's successor."""
     out = []
-    for r in records:
-        current = not getattr(r, "valid_to", None)
-        successor = None
-        if not current:
-            succ = mun.current_successor(r.code)
-            successor = getattr(succ, "code", succ) if succ else None
-        out.append(_Muni(r.code, r.name, getattr(r, "province", None), current, successor))
+    for r in mun.load_municipalities():
+        successor = None if r.current else mun.current_successor(r.code)
+        out.append(_Muni(r.code, r.name, r.province, r.current, successor.code if successor else None))
     return tuple(out)
 
 
 def _doctype_concepts() -> dict[str, list[str]]:
     """doctype id -> Dutch labels (pref, alt, hidden) from the vocabulary."""
-    from ontology.vocabulary import load_concepts
-
-    out: dict[str, list[str]] = {}
-    for cid, c in load_concepts().items():
-        if getattr(c, "type", None) == "doctype":
-            labels = [c.pref_label, *getattr(c, "alt_labels", ()), *getattr(c, "hidden_labels", ())]
-            out[cid] = [lab for lab in labels if lab]
-    return out
+    return {
+        cid: [lab for lab in (c.pref_label, *c.alt_labels, *c.hidden_labels) if lab]
+        for cid, c in load_concepts().items()
+        if c.type == "doctype"
+    }
 
 
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, tuple[str, ...]]:
     """code -> alias names ("Den Haag") from the ontology's alias list."""
-    import csv
-
-    from ontology import municipalities as mun
-
     out: dict[str, list[str]] = defaultdict(list)
-    path = getattr(mun, "ALIASES_CSV", None)
-    if path is not None and Path(path).exists():
-        with Path(path).open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                out[row["code"].strip().upper()].append(row["alias"].strip())
+    for code, alias in mun.load_aliases():
+        out[code].append(alias)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -205,7 +184,7 @@ def _lookup(code: str | None = None, name: str | None = None) -> Municipality | 
 
 def infer_into(meta: DocumentMeta, text: str, fields: dict[str, str]) -> None:
     """Fill ``meta`` from the text and format fields, recording a FieldSource for each field."""
-    front = text[: load_cues()["front_matter_chars"] * 2]
+    front = text[: language.metadata_cues()["front_matter_chars"] * 2]
     title, subtitle, title_src = infer_title(text, fields)
     if title:
         meta.title, meta.sources["title"] = title, title_src
@@ -245,7 +224,7 @@ def infer_municipality(
     postal addresses.  Names shared by several municipalities are resolved by a province named in the
     text.
     """
-    cues = load_cues()
+    cues = language.metadata_cues()
     org = fields.get("Organisatie")
     if org and fields.get("Organisatietype", "Gemeente").lower() == "gemeente":
         cands = _candidates(org)
@@ -344,7 +323,7 @@ def infer_title(text: str, fields: dict[str, str]) -> tuple[str | None, str | No
         if fields.get(label):
             title = fields[label].strip()
             return title, _line_after(front, title), FieldSource(f"cvdr:{label}", 1.0)
-    subject = _header_field(front, load_cues()["title_field_labels"])
+    subject = _header_field(front, language.metadata_cues()["title_field_labels"])
     if subject:
         value = re.sub(r"^\d{4,}\s*[-–:]\s*", "", subject).strip()
         if value:
@@ -403,7 +382,7 @@ def _heading_like(line: str, max_len: int = 90) -> bool:
 
 
 def _is_front_word(line: str) -> bool:
-    words = load_cues()["front_section_words"]
+    words = language.metadata_cues()["front_section_words"]
     return line.strip().lower().rstrip(":") in words
 
 
@@ -461,7 +440,7 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
     An "envelope" type (raadsvoorstel, raadsbrief) only wins when no content type is named in the title:
     a raadsvoorstel about an integraal veiligheidsplan is filed as the plan.
     """
-    cues = load_cues()
+    cues = language.metadata_cues()
     concepts = _doctype_concepts()
     envelopes = set(cues["doctype_envelopes"])
     zones = [(title or "", 10.0), (text[:600], 3.0), (text[:4000], 1.0)]
@@ -516,9 +495,9 @@ def infer_period(
         rng = _year_range(s or "")
         if rng:
             return rng, FieldSource(source, conf)
-    if doc_type in set(load_cues()["doctype_envelopes"]):
+    if doc_type in set(language.metadata_cues()["doctype_envelopes"]):
         return None  # a letter or proposal that mentions a plan's period does not have one itself
-    cue = "|".join(map(re.escape, load_cues()["period_cues"]))
+    cue = "|".join(map(re.escape, language.metadata_cues()["period_cues"]))
     m = re.search(r"(?:" + cue + r")\s+(?:van\s+)?(?:de\s+)?(?:jaren\s+)?" + YEAR_RANGE.pattern, front, re.I)
     if m:
         rng = _year_range(m.group(0))
@@ -540,7 +519,7 @@ def _year_range(s: str) -> tuple[int, int] | None:
 
 def parse_dutch_date(s: str) -> str | None:
     """ISO date for "17 september 2024", "06-03-2024", "6/3/2024" or "2024-03-06"; None otherwise."""
-    months = load_cues()["months"]
+    months = language.metadata_cues()["months"]
     s = s.strip().lower()
     m = re.search(r"\b(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})\b", s)
     if m and m.group(2) in months:
@@ -564,7 +543,7 @@ def _iso(y: int, mo: int, d: int) -> str | None:
 
 
 def _date_pattern() -> str:
-    months = "|".join(sorted(load_cues()["months"], key=len, reverse=True))
+    months = "|".join(sorted(language.metadata_cues()["months"], key=len, reverse=True))
     return r"(?:\d{1,2}\s+(?:" + months + r")\.?\s+\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
 
 
@@ -576,7 +555,7 @@ def infer_dates(text: str, fields: dict[str, str]) -> dict[str, tuple[str, Field
         if iso:
             out[kind] = (iso, FieldSource(f"cvdr:{label}", 0.9))
     date_rx = _date_pattern()
-    for cue in load_cues()["date_kind_cues"]:
+    for cue in language.metadata_cues()["date_kind_cues"]:
         kind = cue["kind"]
         if kind in out:
             continue
@@ -586,9 +565,8 @@ def infer_dates(text: str, fields: dict[str, str]) -> dict[str, tuple[str, Field
             if iso:
                 out[kind] = (iso, FieldSource("text:header-datum", 0.85))
             continue
-        m = re.search(
-            r"\b(?:" + cue["pattern"] + r")" + load_cues()["date_cue_gap"] + r"(" + date_rx + r")", text, re.I
-        )
+        gap = language.metadata_cues()["date_cue_gap"]
+        m = re.search(r"\b(?:" + cue["pattern"] + r")" + gap + r"(" + date_rx + r")", text, re.I)
         if m:
             iso = parse_dutch_date(m.group(1))
             if iso:
@@ -601,7 +579,7 @@ def infer_dates(text: str, fields: dict[str, str]) -> dict[str, tuple[str, Field
 
 def infer_reference(front: str, fields: dict[str, str]) -> tuple[str, FieldSource] | None:
     """The zaaknummer (or other kenmerk) near its label, else a publication id such as gmb-2024-94270."""
-    cues = load_cues()
+    cues = language.metadata_cues()
     for label in cues["reference_labels"]:
         value = _header_field(front, [label])
         m = re.match(r"\s*(\d{5,})\b", value or "")

@@ -31,6 +31,8 @@ STATUSES = (
     "geen_deelname",  # not taking part
     "genoemd",  # mentioned or explained only
 )
+# Statuses that say the municipality acts: the only ones behind bg:usesInstrument and "in use" answers.
+USE_STATUSES = ("toegepast", "voornemen")
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,24 @@
-"""Dutch NLP resources: the spaCy pipeline (sentences + lemmas) and the cue data.
+"""Dutch NLP resources: the spaCy pipeline (sentences + lemmas).
 
 No trained Dutch spaCy model installs here, so the pipeline is ``spacy.blank("nl")`` with a
 rule-based sentencizer and the lookup lemmatizer from spacy-lookups-data.  Words the lookup table
-lacks fall back to simplemma, then to a small exceptions table kept in ``ontology/cues.json``.
+lacks fall back to simplemma; a small exceptions table (``lemma_exceptions`` in ``ontology/cues.json``)
+comes first.
 Everything is built once per process.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ontology import language
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 log = logging.getLogger(__name__)
-
-CUES_FILE = Path(__file__).resolve().parents[1] / "ontology" / "cues.json"
-
-
-@lru_cache(maxsize=1)
-def load_cues() -> dict[str, Any]:
-    """The cue phrases (blocks, statuses, priorities, goals) from ontology/cues.json."""
-    return json.loads(CUES_FILE.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +55,7 @@ def get_nlp() -> Language:
 def lemma_for(word: str, lookup_lemma: str | None = None) -> str:
     """Lower-case lemma: exceptions table, else the lookup table's lemma, else simplemma."""
     lower = word.lower()
-    exceptions = load_cues().get("lemma_exceptions", {})
+    exceptions = language.cues().get("lemma_exceptions", {})
     if lower in exceptions:
         return exceptions[lower]
     if lookup_lemma and lookup_lemma.lower() != lower:

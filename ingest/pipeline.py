@@ -17,11 +17,12 @@ from ingest.clean import clean
 from ingest.extract import AnalysedChunk, analyse_chunks, get_matchers, mentions_of, themes_in
 from ingest.goals import extract_goals
 from ingest.model import DocumentMeta, Evidence, IngestedDocument, InstrumentUse, PartnerFact
-from ingest.nlp import get_nlp, load_cues
+from ingest.nlp import get_nlp
 from ingest.passages import attribute_themes, build_passages
 from ingest.segment import Segmentation, segment
 from ingest.status import mention_status, strongest
 from ingest.themes import theme_facts
+from ontology import language
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ def _evidence_for(status: str, found: list[tuple[str, Evidence]]) -> list[Eviden
 def _partner_facts(analysed: list[AnalysedChunk], offsets: list[int], source: str) -> list[PartnerFact]:
     role_cues = {
         role: [re.compile(p, re.I) for p in patterns]
-        for role, patterns in load_cues().get("partner_roles", {}).items()
+        for role, patterns in language.cues().get("partner_roles", {}).items()
     }
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     roles: dict[str, set[str | None]] = defaultdict(set)

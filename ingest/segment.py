@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from ingest.blocks import MAX_HEADING_WORDS, block_kind
 from ingest.clean import BULLET_RE, CleanText
 from ingest.model import Section
-from ingest.nlp import load_cues
 
 NUMBERED_RE = re.compile(r"^(?:(?:paragraaf|hoofdstuk|deel)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", re.I)
 TOC_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\D.{1,90}?(?:\s|\.{2,}|…)\d{1,3}$")
-MAX_HEADING_WORDS = 12
 
 
 @dataclass
@@ -45,26 +43,6 @@ class Segmentation:
 
     def path_of(self, section: int) -> tuple[str, ...]:
         return self.sections[section].path if 0 <= section < len(self.sections) else ()
-
-
-@lru_cache(maxsize=1)
-def _block_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    return [
-        (kind, re.compile(p, re.I))
-        for kind, patterns in load_cues().get("blocks", {}).items()
-        for p in patterns
-    ]
-
-
-def block_kind(title: str) -> str | None:
-    """Block kind a heading announces ("ambitie", "doelstellingen", ...), or None."""
-    norm = " ".join(title.strip().strip("•-–:").split()).lower()
-    if len(norm.split()) > MAX_HEADING_WORDS:
-        return None
-    for kind, pattern in _block_patterns():
-        if pattern.search(norm):
-            return kind
-    return None
 
 
 def _split_lines(text: str) -> list[Line]:

@@ -24,17 +24,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ingest.blocks import block_status, is_intention_block
 from ingest.model import STATUSES
-from ingest.nlp import load_cues
+from ontology import language
 
 DEFAULT_STATUS = "genoemd"
-GOAL_BLOCKS = ("doelstellingen", "aanpak", "bereiken", "ambitie")
 
 
 @lru_cache(maxsize=1)
 def _status_groups() -> list[tuple[str, str, list[re.Pattern[str]]]]:
     """(group name, status, patterns) in the order the cues file gives."""
-    cues = load_cues()["status"]
+    cues = language.cues()["status"]
     order = cues.get("_order") or [k for k in cues if not k.startswith("_")]
     groups = []
     for name in order:
@@ -47,17 +47,17 @@ def _status_groups() -> list[tuple[str, str, list[re.Pattern[str]]]]:
 
 @lru_cache(maxsize=1)
 def _infinitive_bullet() -> re.Pattern[str]:
-    return re.compile(load_cues()["status_infinitive_bullet"], re.I)
+    return re.compile(language.cues()["status_infinitive_bullet"], re.I)
 
 
 @lru_cache(maxsize=1)
 def _clause_boundary() -> re.Pattern[str]:
-    return re.compile(load_cues()["status_clause_boundary"], re.I)
+    return re.compile(language.cues()["status_clause_boundary"], re.I)
 
 
 @lru_cache(maxsize=1)
 def _framework_before() -> re.Pattern[str]:
-    return re.compile(load_cues()["status_framework_before"] + r"\s*$", re.I)
+    return re.compile(language.cues()["status_framework_before"] + r"\s*$", re.I)
 
 
 def _norm(text: str) -> str:
@@ -70,7 +70,7 @@ def sentence_cue(text: str, lemmas: str = "", span: tuple[int, int] | None = Non
     With ``span`` (the mention's offsets in ``text``), an anchored group ("Uitvoeren van de", "Werken
     met het") counts only when its match stands right before the mention."""
     lower = _norm(text)
-    anchored = set(load_cues().get("status_anchored_groups", []))
+    anchored = set(language.cues().get("status_anchored_groups", []))
     for name, status, patterns in _status_groups():
         for p in patterns:
             if name in anchored and span is not None:
@@ -95,7 +95,7 @@ def clause_of(text: str, start: int, end: int, contrast_only: bool = False) -> s
     boundary = _clause_boundary()
     cuts = [0, len(text)]
     for m in boundary.finditer(text):
-        if not contrast_only or re.search(load_cues()["status_contrast_boundary"], m.group(0), re.I):
+        if not contrast_only or re.search(language.cues()["status_contrast_boundary"], m.group(0), re.I):
             cuts.append(m.start())
     cuts = sorted(set(cuts))
     for left, right in zip(cuts, cuts[1:], strict=False):
@@ -113,7 +113,7 @@ def is_lone_title(text: str, line_kind: str) -> bool:
 
 
 def _goal_block_keeps() -> set[str]:
-    return set(load_cues().get("status_goal_block_keeps", []))
+    return set(language.cues().get("status_goal_block_keeps", []))
 
 
 def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tuple[str, str] | None:
@@ -155,7 +155,7 @@ def mention_status(
     if line_kind == "heading":
         return _heading_status(block, section_body)
     cue = _cue_for_mention(text, lemmas, span)
-    in_goal_list = block in GOAL_BLOCKS and (
+    in_goal_list = is_intention_block(block) and (
         line_kind == "bullet" or bool(_infinitive_bullet().match(text.strip()))
     )
     if in_goal_list:
@@ -164,9 +164,9 @@ def mention_status(
         return "voornemen"
     if cue:
         return cue[1]
-    block_status = _block_status(block)
-    if block_status:
-        return block_status
+    from_block = block_status(block)
+    if from_block:
+        return from_block
     if is_lone_title(text, line_kind):
         return DEFAULT_STATUS
     return _statement_default()
@@ -183,20 +183,16 @@ def _heading_status(block: str | None, section_body: list[tuple[str, str]] | Non
         cue = sentence_cue(body_text, body_lemmas)
         if not cue:
             continue
-        if block in GOAL_BLOCKS and (cue[1] == "toegepast" or cue[0] not in _goal_block_keeps()):
+        if is_intention_block(block) and (cue[1] == "toegepast" or cue[0] not in _goal_block_keeps()):
             return "voornemen"
         return cue[1]
-    if block in GOAL_BLOCKS:
+    if is_intention_block(block):
         return "voornemen"
-    return _block_status(block) or _statement_default()
-
-
-def _block_status(block: str | None) -> str | None:
-    return load_cues().get("status_blocks", {}).get(block or "")
+    return block_status(block) or _statement_default()
 
 
 def _statement_default() -> str:
-    return load_cues().get("status_statement_default", DEFAULT_STATUS)
+    return language.cues().get("status_statement_default", DEFAULT_STATUS)
 
 
 def strongest(statuses: list[str]) -> str:

@@ -8,24 +8,22 @@ Evidence offsets point into ``doc.text``.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 from ingest.model import Evidence, Figure, Goal, Indicator, IngestedDocument, Passage, Target
+from ontology import language
+from ontology.vocabulary import load_concepts
 
-CUES_PATH = Path(__file__).resolve().parents[1] / "ontology" / "number_cues.json"
 YEAR = r"(?:19[5-9]\d|20\d\d)"
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 MAX_QUOTE = 200
 
 
-@lru_cache(maxsize=1)
-def load_cues() -> dict[str, Any]:
-    return json.loads(CUES_PATH.read_text(encoding="utf-8"))
+def _unit(kind: str) -> str:
+    """Display name of a unit the code itself assigns (percent, grade, rank, count) from the cue data."""
+    return language.number_cues()["unit_labels"][kind]
 
 
 def to_number(token: str) -> float:
@@ -157,7 +155,7 @@ def _comparator_before(s: str, pos: int) -> str | None:
     window = s[max(0, pos - 45) : pos].lower()
     found = None
     best = -1
-    for c in load_cues()["comparators"]:
+    for c in language.number_cues()["comparators"]:
         for m in re.finditer(r"\b(?:" + c["pattern"] + r")\b", window):
             if m.end() > best:
                 best, found = m.end(), c["op"]
@@ -165,7 +163,7 @@ def _comparator_before(s: str, pos: int) -> str | None:
 
 
 def _direction(s: str) -> str | None:
-    cues = load_cues()
+    cues = language.number_cues()
     if re.search(r"\b(?:" + cues["direction_down"] + r")", s, re.I):
         return "<="
     if re.search(r"\b(?:" + cues["direction_up"] + r")", s, re.I):
@@ -175,7 +173,7 @@ def _direction(s: str) -> str | None:
 
 def quantities(s: str) -> list[_Quantity]:
     """Quantities in one sentence: percentages, report marks, ranks, durations and counted nouns."""
-    cues = load_cues()
+    cues = language.number_cues()
     out: list[_Quantity] = []
     taken: list[tuple[int, int]] = []
 
@@ -189,42 +187,37 @@ def quantities(s: str) -> list[_Quantity]:
 
     pct = "|".join(map(re.escape, cues["percent_units"]))
     for m in re.finditer(r"(?<![\w.,])(" + NUM + r")\s*(?:" + pct + r")(?!\w)", s):
-        add(_Quantity(to_number(m.group(1)), "%", m.start(), m.end(), _comparator_before(s, m.start())))
-    for m in re.finditer(
-        r"(?:rapportcijfer|cijfer|score)\s+(?:van\s+|op\s+)?(?:een\s+)?(\d+(?:[.,]\d)?)\b", s, re.I
-    ):
         add(
             _Quantity(
-                to_number(m.group(1)), "rapportcijfer", m.start(1), m.end(1), _comparator_before(s, m.start())
+                to_number(m.group(1)), _unit("percent"), m.start(), m.end(), _comparator_before(s, m.start())
             )
         )
-    for m in re.finditer(
-        r"\b(?:met|is|op)\s+(?:tenminste\s+|minimaal\s+|ten minste\s+|gemiddeld\s+)?"
-        r"een\s+(\d(?:[.,]\d)|10)(?![\d%])",
-        s,
-        re.I,
-    ):
+    grade = _unit("grade")
+    for m in re.finditer(cues["grade_before_number"] + r"(\d+(?:[.,]\d)?)\b", s, re.I):
+        add(_Quantity(to_number(m.group(1)), grade, m.start(1), m.end(1), _comparator_before(s, m.start())))
+    for m in re.finditer(cues["grade_bare_before_number"] + r"(\d(?:[.,]\d)|10)(?![\d%])", s, re.I):
         grade_ctx = re.search("|".join(cues["grade_cues"]), s, re.I)
         if grade_ctx:
             add(
                 _Quantity(
                     to_number(m.group(1)),
-                    "rapportcijfer",
+                    grade,
                     m.start(1),
                     m.end(1),
                     _comparator_before(s, m.end(1) - len(m.group(1))),
                 )
             )
-    for m in re.finditer(r"(?<![\w.,])(\d{1,3})(?:ste|de|e)\b", s):
-        add(_Quantity(float(m.group(1)), "rangpositie", m.start(1), m.end(), None))
-    for m in re.finditer(r"(?<![\w.,])(\d+)\s*x\s+(?:een\s+)?(\w+(?:\s+onder\s+\w+)?)", s):
+    rank = _unit("rank")
+    for m in re.finditer(r"(?<![\w.,])(\d{1,3})(?:" + cues["ordinal_suffixes"] + r")\b", s):
+        add(_Quantity(float(m.group(1)), rank, m.start(1), m.end(), None))
+    for m in re.finditer(cues["times_quantity"], s):
         add(_Quantity(float(m.group(1)), m.group(2), m.start(1), m.end(), None))
     for word, value in cues["factor_words"].items():
         for m in re.finditer(r"\b" + word + r"\b", s, re.I):
             add(_Quantity(float(value), f"factor ({word})", m.start(), m.end(), None))
-    for m in re.finditer(r"\b(buiten|binnen|in)\s+de\s+top[\s-]?(\d+)\b", s, re.I):
-        op = {"buiten": ">", "binnen": "<=", "in": "<="}[m.group(1).lower()]
-        add(_Quantity(float(m.group(2)), "rangpositie", m.start(2), m.end(2), op))
+    for m in re.finditer(cues["top_rank"], s, re.I):
+        op = cues["top_rank_comparators"][m.group(1).lower()]
+        add(_Quantity(float(m.group(2)), rank, m.start(2), m.end(2), op))
     durations = "|".join(sorted(map(re.escape, cues["duration_units"]), key=len, reverse=True))
     words = "|".join(sorted(cues["number_words"], key=len, reverse=True))
     for m in re.finditer(r"(?<![\w.,])(" + NUM + r"|" + words + r")\s+(" + durations + r")\b", s, re.I):
@@ -250,15 +243,16 @@ def quantities(s: str) -> list[_Quantity]:
         unit = _noun_after(s, m.end(1))
         if unit:
             add(_Quantity(value, unit, m.start(1), m.end(1), _comparator_before(s, m.start(1))))
-    if re.search(r"\baantal\b", s, re.I):  # "bedroeg het aantal 382": the noun came before the number
+    # "bedroeg het aantal 382": the noun came before the number
+    if re.search(r"\b(?:" + cues["count_noun_before_number"] + r")\b", s, re.I):
         for m in re.finditer(r"(?<![\w.,/-])(" + NUM + r")(?![\w%]|[.,]\d)", s):
             if free(m.start(1), m.end(1)) and not _is_year(m.group(1)) and not _skip_context(s, m.start(1)):
-                add(_Quantity(to_number(m.group(1)), "aantal", m.start(1), m.end(1), None))
+                add(_Quantity(to_number(m.group(1)), _unit("count"), m.start(1), m.end(1), None))
     return sorted(out, key=lambda q: q.start)
 
 
 def _word_or_number(tok: str) -> float | None:
-    cues = load_cues()
+    cues = language.number_cues()
     low = tok.lower()
     if low in cues["number_words"]:
         return float(cues["number_words"][low])
@@ -274,14 +268,14 @@ def _is_year(tok: str) -> bool:
 
 def _skip_context(s: str, pos: int) -> bool:
     before = s[max(0, pos - 20) : pos]
-    if re.search(r"(?:" + load_cues()["skip_before"] + r")\s*$", before, re.I):
+    if re.search(r"(?:" + language.number_cues()["skip_before"] + r")\s*$", before, re.I):
         return True
     return bool(re.search(r"[\w/-]$", before))  # glued to a word: E33, art13, 2024/5
 
 
 def _noun_after(s: str, pos: int) -> str | None:
     """The counted noun after a number ("10 coffeeshops", "19 vaste camera's"), None if there is none."""
-    stop = set(load_cues()["noun_stopwords"])
+    stop = set(language.number_cues()["noun_stopwords"])
     words = re.findall(r"\(?[A-Za-zÀ-ÿ][\w'’-]*\)?", s[pos : pos + 60])
     tail = s[pos : pos + 60]
     if not words or not tail[:1].isspace():
@@ -297,9 +291,10 @@ def _noun_after(s: str, pos: int) -> str | None:
 
 
 def find_targets(doc: IngestedDocument, sentences: list[Sentence]) -> list[Target]:
-    cues = load_cues()
+    cues = language.number_cues()
     target_rx = re.compile(r"\b(?:" + cues["target_cues"] + r")", re.I)
     rel_rx = re.compile(cues["relative_target"], re.I)
+    any_comparator = set(cues["target_units_any_comparator"])
     spans = _goal_spans(doc.goals)
     out: list[Target] = []
     prev = ""
@@ -307,7 +302,7 @@ def find_targets(doc: IngestedDocument, sentences: list[Sentence]) -> list[Targe
         s = sent.text
         in_goal = any(a <= sent.start < b or sent.start <= a < sent.end for a, b, _ in spans)
         cue = target_rx.search(s) or (
-            re.search(r"\bstreefcijfer|streven\b", prev, re.I) and re.search(YEAR, s)
+            re.search(cues["target_previous_sentence"], prev, re.I) and re.search(YEAR, s)
         )
         found: list[tuple[float, str, str | None, int | None, float | None, int | None, int, int]] = []
         rel = rel_rx.search(s)
@@ -316,7 +311,16 @@ def find_targets(doc: IngestedDocument, sentences: list[Sentence]) -> list[Targe
             val = to_number((rel.group("val") or rel.group("val2")).replace("−", "-").replace(" ", ""))
             value = -abs(val)
             found.append(
-                (value, f"% t.o.v. {base}", "<=", _target_year(s), None, base, rel.start(), rel.end())
+                (
+                    value,
+                    _unit("relative").format(base=base),
+                    "<=",
+                    _target_year(s),
+                    None,
+                    base,
+                    rel.start(),
+                    rel.end(),
+                )
             )
         freq = _frequency(s) if (in_goal or _is_list_item(s) or cue) else None
         if freq:
@@ -327,19 +331,12 @@ def find_targets(doc: IngestedDocument, sentences: list[Sentence]) -> list[Targe
                     continue
                 if freq and freq[6] <= q.start < freq[7]:
                     continue
-                if q.unit not in (
-                    "%",
-                    "rapportcijfer",
-                    "rangpositie",
-                    "dagen",
-                    "werkdagen",
-                    "weken",
-                ) and not (q.comparator in (">=", "<=") or in_goal):
+                if q.unit not in any_comparator and not (q.comparator in (">=", "<=") or in_goal):
                     continue
                 comparator = (
                     q.comparator
-                    or (_direction(s) if q.unit == "%" else None)
-                    or (">=" if q.unit == "rapportcijfer" else "=")
+                    or (_direction(s) if q.unit == _unit("percent") else None)
+                    or (">=" if q.unit == _unit("grade") else "=")
                 )
                 found.append((q.value, q.unit, comparator, _target_year(s), None, None, q.start, q.end))
         for value, unit, comp, year, bval, byear, a, b in found:
@@ -368,7 +365,8 @@ def _is_list_item(s: str) -> bool:
 
 
 def _frequency(s: str):
-    for f in load_cues()["frequency_phrases"]:
+    cues = language.number_cues()
+    for f in cues["frequency_phrases"]:
         m = re.search(r"\b(?:" + f["pattern"] + r")\b", s, re.I)
         if m:
             value = f["value"]
@@ -378,15 +376,16 @@ def _frequency(s: str):
             if value is None:
                 continue
             comp = _comparator_before(s, m.start()) or (
-                ">=" if re.match(r"(?i)minimaal|tenminste|ten minste", m.group(0)) else "="
+                ">=" if re.match(cues["frequency_at_least"], m.group(0), re.I) else "="
             )
             return (float(value), f["unit"], comp, _target_year(s), None, None, m.start(), m.end())
     return None
 
 
 def _target_year(s: str) -> int | None:
-    m = re.search(r"\b(?:in|voor|vanaf|per|uiterlijk|eind|tot)\s+(" + YEAR + r")\b", s, re.I)
-    if m and "minus" not in s[m.end() : m.end() + 8]:
+    cues = language.number_cues()
+    m = re.search(r"\b(?:" + cues["target_year_before"] + r")\s+(" + YEAR + r")\b", s, re.I)
+    if m and cues["target_year_not_followed_by"] not in s[m.end() : m.end() + 8]:
         return int(m.group(1))
     return None
 
@@ -401,17 +400,12 @@ def _metric(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _partner_matcher() -> list[tuple[re.Pattern[str], str]]:
-    try:
-        from ontology.vocabulary import load_concepts
-    except ImportError:
-        return []
-    own = set(load_cues()["own_organisation_partners"])
+    own = set(language.number_cues()["own_organisation_partners"])
     out = []
     for cid, c in load_concepts().items():
-        if getattr(c, "type", None) != "partner" or cid in own:
+        if c.type != "partner" or cid in own:
             continue
-        labels = [c.pref_label, *getattr(c, "alt_labels", ()), *getattr(c, "hidden_labels", ())]
-        for lab in labels:
+        for lab in (c.pref_label, *c.alt_labels, *c.hidden_labels):
             if lab and len(lab) >= 2:
                 out.append((re.compile(r"(?<!\w)" + re.escape(lab) + r"(?!\w)", re.I), cid))
                 head = lab.split()[0]
@@ -447,7 +441,7 @@ def _indicator(
 
 def find_indicators(doc: IngestedDocument, sentences: list[Sentence]) -> list[Indicator]:
     """Effect-indicator list items (with their ``[data ...]`` source) and ``Bron:`` captions of charts."""
-    cues = load_cues()
+    cues = language.number_cues()
     heading = re.compile(r"^\s*(?:" + cues["indicator_headings"] + r")\s*:?\s*$", re.I | re.M)
     src_rx = re.compile(r"[\[(]\s*(" + cues["data_source_prefix"] + r"\s*[^\])]+)[\])]\s*$", re.I)
     out: list[Indicator] = []
@@ -512,7 +506,7 @@ def find_indicators(doc: IngestedDocument, sentences: list[Sentence]) -> list[In
             continue
         sm = src_phrase.search(sent.text)
         if ind_rx.search(sent.text) or (
-            sm and re.search(r"\d|\b(?:blijkt|zien|toename|daling|stijging)\b", sent.text)
+            sm and re.search(r"\d|\b(?:" + cues["measurement_words"] + r")\b", sent.text)
         ):
             add(_metric(sent.text), sent.start, sent.end, " ".join(sm.group("src").split()) if sm else None)
     # chart titles: a short stand-alone line followed by an empty chart area (two or more blank lines)
@@ -527,7 +521,7 @@ def find_indicators(doc: IngestedDocument, sentences: list[Sentence]) -> list[In
             or len(re.findall(re.escape(title), text)) > 1
         ):
             continue  # sentences, headings in capitals, numbered headings, links and recurring headings
-        if re.match(r"(?i)bron\s*:", title) or re.search(r"\t\d+$", title):
+        if re.match(r"(?:" + cues["source_label"] + r")\s*:", title, re.I) or re.search(r"\t\d+$", title):
             continue
         a = m.start(2)
         add(title, a, a + len(title), None)
@@ -598,11 +592,13 @@ def find_figures(doc: IngestedDocument, sentences: list[Sentence]) -> list[Figur
 
 
 def _fraction_quantities(s: str) -> list[_Quantity]:
-    cues = load_cues()
+    cues = language.number_cues()
     out = []
     for phrase, value in cues["fraction_phrases"].items():
-        for m in re.finditer(r"\b" + re.escape(phrase) + r"\s+(?:van\s+)?(?:de|het|alle)\b", s, re.I):
-            out.append(_Quantity(float(value), "%", m.start(), m.end()))
+        for m in re.finditer(
+            r"\b" + re.escape(phrase) + r"\s+" + cues["fraction_followers"] + r"\b", s, re.I
+        ):
+            out.append(_Quantity(float(value), _unit("percent"), m.start(), m.end()))
     for word, value in cues["collective_number_words"].items():
         for m in re.finditer(r"\b" + word + r"\s+([a-zé][\w'’-]+)", s, re.I):
             out.append(_Quantity(float(value), m.group(1), m.start(), m.end()))
@@ -611,7 +607,7 @@ def _fraction_quantities(s: str) -> list[_Quantity]:
         out.append(
             _Quantity(
                 to_number(m.group(1)) * cues["scale_words"][m.group(2).lower()],
-                _noun_after(s, m.end()) or "aantal",
+                _noun_after(s, m.end()) or _unit("count"),
                 m.start(),
                 m.end(),
             )
@@ -662,10 +658,13 @@ def table_cells(text: str):
                 row_a = line_end - len(line) + line.index(stripped)
                 for k in range(n):
                     raw = m.group(k + 2).strip()
-                    unit = "%" if raw.endswith("%") else None
                     value = to_number(raw.rstrip("% "))
-                    if unit is None:
-                        unit = "rapportcijfer" if ("," in raw or "." in raw) and value <= 10 else "aantal"
+                    if raw.endswith("%"):
+                        unit = _unit("percent")
+                    else:
+                        unit = (
+                            _unit("grade") if ("," in raw or "." in raw) and value <= 10 else _unit("count")
+                        )
                     yield (
                         label,
                         value,

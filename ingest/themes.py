@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.blocks import block_kind
 from ingest.extract import AnalysedChunk, themes_in
 from ingest.model import Evidence, ThemeFact
-from ingest.segment import Segmentation, block_kind
+from ingest.segment import Segmentation
+from ontology import language
 
 
 @dataclass
@@ -31,10 +33,8 @@ class PrioritySignal:
 
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, list[re.Pattern[str]]]:
-    from ingest.nlp import load_cues
-
-    cues = load_cues()["priority"]
-    return {k: [re.compile(p, re.I) for p in v] for k, v in cues.items() if isinstance(v, list)}
+    priority = language.cues()["priority"]
+    return {k: [re.compile(p, re.I) for p in v] for k, v in priority.items() if isinstance(v, list)}
 
 
 def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
@@ -49,9 +49,7 @@ def is_priority_sentence(text: str) -> bool:
 
 
 def _window() -> int:
-    from ingest.nlp import load_cues
-
-    return int(load_cues()["priority"].get("list_window_lines", 16))
+    return int(language.cues()["priority"].get("list_window_lines", 16))
 
 
 def _names_priority(text: str, start: int, end: int, introduces_list: bool) -> bool:
@@ -73,9 +71,7 @@ def _names_priority(text: str, start: int, end: int, introduces_list: bool) -> b
 
 
 def _priority_window() -> int:
-    from ingest.nlp import load_cues
-
-    return int(load_cues()["priority"].get("sentence_theme_window_chars", 60))
+    return int(language.cues()["priority"].get("sentence_theme_window_chars", 60))
 
 
 def priority_signals(

@@ -87,13 +87,19 @@ def _by_code() -> dict[str, MunicipalityRecord]:
 
 
 @lru_cache(maxsize=1)
+def load_aliases() -> tuple[tuple[str, str], ...]:
+    """(code, alias) for every extra name in gemeente_aliases.csv ("GM0518", "Den Haag")."""
+    if not ALIASES_CSV.exists():
+        return ()
+    with ALIASES_CSV.open(encoding="utf-8", newline="") as fh:
+        return tuple((row["code"].strip().upper(), row["alias"].strip()) for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
 def _name_index() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     full: dict[str, list[str]] = defaultdict(list)
     base: dict[str, list[str]] = defaultdict(list)
-    names = [(r.code, r.name) for r in _records()]
-    if ALIASES_CSV.exists():
-        with ALIASES_CSV.open(encoding="utf-8", newline="") as fh:
-            names += [(row["code"].strip().upper(), row["alias"].strip()) for row in csv.DictReader(fh)]
+    names = [(r.code, r.name) for r in _records()] + list(load_aliases())
     for code, name in names:
         for index, key in ((full, name_key(name)), (base, base_key(name))):
             if code not in index[key]:

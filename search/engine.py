@@ -13,10 +13,12 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ontology.language import name_particles
 from search import vector_index
 from search.aggregate import (
     ACTION_TYPES,
@@ -176,7 +178,11 @@ def resolve_filters(
 # --------------------------------------------------------------------------- search
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|aan|den|de|op|in|en))*")
+@lru_cache(maxsize=1)
+def _capitalised() -> re.Pattern[str]:
+    """Runs of capitalised words, joined by the particles of municipality names ("Bergen op Zoom")."""
+    particles = "|".join(map(re.escape, name_particles()))
+    return re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|" + particles + r"))*")
 
 
 def named_municipalities(query: str) -> list[dict]:
@@ -184,7 +190,7 @@ def named_municipalities(query: str) -> list[dict]:
     from ontology.municipalities import find_by_name
 
     found: dict[str, dict] = {}
-    for match in _CAPITALISED.finditer(query):
+    for match in _capitalised().finditer(query):
         words = match.group(0).split()
         for size in range(len(words), 0, -1):
             for i in range(len(words) - size + 1):

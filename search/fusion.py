@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-USE_STATUSES = frozenset({"toegepast", "voornemen"})
-
 
 def _env_float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))

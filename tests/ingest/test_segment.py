@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ingest.blocks import block_kind
 from ingest.clean import clean
-from ingest.segment import block_kind, segment
+from ingest.segment import segment
 
 BODY = "Dit is een gewone alinea met genoeg woorden om als lopende tekst te gelden in het plan."
 
