@@ -464,8 +464,8 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
         ):
             return cues["doctype_envelopes"][-1], FieldSource("text:letter-form", 0.5)
         return (cues["doctype_default"], FieldSource("default", 0.2)) if concepts else None
-    content_in_title = [c for c in in_title if c not in envelopes]
-    pool = content_in_title or list(in_title) or list(scores)
+    titled = [c for c in scores if c in in_title]  # vocabulary order, so a tie always ends the same way
+    pool = [c for c in titled if c not in envelopes] or titled or list(scores)
     best = max(pool, key=lambda c: scores[c])
     method = "title" if best in in_title else "text:front-matter"
     confidence = 0.9 if best in in_title else round(min(0.7, 0.3 + 0.05 * scores[best]), 2)
@@ -474,7 +474,7 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
 
 def _label_regex(labels: list[str]) -> re.Pattern[str] | None:
     parts = []
-    for lab in sorted(set(labels), key=len, reverse=True):
+    for lab in sorted(dict.fromkeys(labels), key=len, reverse=True):
         words = [re.escape(w) for w in re.split(r"[\s-]+", lab.strip()) if w]
         if words:
             parts.append(r"[\s-]+".join(words))
