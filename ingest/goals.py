@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from ingest.blocks import goal_types
 from ingest.clean import BULLET_RE
-from ingest.extract import AnalysedChunk
-from ingest.model import Evidence, Goal
+from ingest.extract import AnalysedChunk, evidence_span
+from ingest.model import Goal
 from ontology import language
 
 MIN_GOAL_WORDS = 3
@@ -59,8 +59,6 @@ def extract_goals(
         if len(text.split()) < MIN_GOAL_WORDS or _norm(text) in seen:
             return
         seen.add(_norm(text))
-        start = clean_offsets[ac.chunk.clean_start + s]
-        end = clean_offsets[ac.chunk.clean_start + e - 1] + 1
         themes = ac.chunk.passage.theme_ids
         goals.append(
             Goal(
@@ -68,7 +66,7 @@ def extract_goals(
                 text=text,
                 goal_type=goal_type,
                 theme_id=themes[0] if themes else None,
-                evidence=Evidence(ac.chunk.passage.id, start, end, " ".join(source[start:end].split())[:200]),
+                evidence=evidence_span(ac, s, e, clean_offsets, source),
                 group=group,
             )
         )

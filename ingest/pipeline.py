@@ -1,8 +1,14 @@
-"""From a file (or loaded text plus metadata) to an IngestedDocument.
+"""From a file (or loaded text plus metadata) to an IngestedDocument: an ordered list of named steps.
 
-clean → segment → passages → nlp + matching → facts (status, themes, partners) → goals → targets.
-Each stage's wall time is recorded in ``IngestedDocument.timings``.  A document that names no known
-concept still yields its passages, so it is searchable.
+Each step is a function that takes the document state and returns it, registered by name with
+``@step``; ``PIPELINE`` gives their order in one place:
+
+    setup → clean → segment → passages → nlp → mentions → instruments → themes → partners → goals
+    → targets
+
+A step reads what earlier steps left on the state (cleaned text, sections, passages, analysed chunks)
+and adds its part to the document. Each step's wall time is recorded in ``IngestedDocument.timings``
+under its name. A document that names no known concept still yields its passages, so it is searchable.
 """
 
 from __future__ import annotations
@@ -10,24 +16,54 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.clean import clean
-from ingest.extract import AnalysedChunk, analyse_chunks, get_matchers, mentions_of, themes_in
+from ingest.clean import CleanText, clean
+from ingest.extract import AnalysedChunk, analyse_chunks, mentions_of, themes_in
 from ingest.goals import extract_goals
-from ingest.model import DocumentMeta, Evidence, IngestedDocument, InstrumentUse, PartnerFact
+from ingest.instruments import instrument_facts
+from ingest.load import LoadedText, load_file
+from ingest.matcher import get_matcher
+from ingest.metadata import build_meta
+from ingest.model import DocumentMeta, IngestedDocument
 from ingest.nlp import get_nlp
-from ingest.passages import attribute_themes, build_passages
+from ingest.partners import partner_facts
+from ingest.passages import Chunk, attribute_themes, build_passages
 from ingest.segment import Segmentation, segment
-from ingest.status import mention_status, strongest
+from ingest.targets import extract_targets
 from ingest.themes import theme_facts
-from ontology import language
 
 log = logging.getLogger(__name__)
 
-MAX_EVIDENCE = 10
-SECTION_BODY_SENTENCES = 3
+
+@dataclass
+class DocState:
+    """What the steps share: the document being built and the intermediate analyses."""
+
+    loaded: LoadedText
+    doc: IngestedDocument
+    clean_text: CleanText | None = None
+    seg: Segmentation | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    analysed: list[AnalysedChunk] = field(default_factory=list)
+
+
+Step = Callable[[DocState], DocState]
+STEPS: dict[str, Step] = {}
+
+
+def step(name: str) -> Callable[[Step], Step]:
+    """Register a pipeline step under ``name``."""
+
+    def register(fn: Step) -> Step:
+        if name in STEPS:
+            raise ValueError(f"pipeline step {name!r} registered twice")
+        STEPS[name] = fn
+        return fn
+
+    return register
 
 
 def slug(stem: str) -> str:
@@ -37,67 +73,123 @@ def slug(stem: str) -> str:
     return text.strip("-") or "document"
 
 
-class _Timer:
-    def __init__(self, timings: dict[str, float]) -> None:
-        self.timings = timings
-        self.last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = round(self.timings.get(stage, 0.0) + now - self.last, 4)
-        self.last = now
+# ------------------------------------------------------------------------------------------------ steps
 
 
-def analyse(loaded, meta: DocumentMeta) -> IngestedDocument:  # loaded: ingest.load.LoadedText
-    """Analyse decoded text into sections, passages, mentions and facts."""
-    source = loaded.text
-    page_starts = getattr(loaded, "page_starts", None)
-    doc = IngestedDocument(meta=meta, text=source)
-    doc.warnings.extend(getattr(loaded, "warnings", []) or [])
-    timer = _Timer(doc.timings)
+@step("setup")
+def _setup(state: DocState) -> DocState:
+    """Build the shared resources first, so their cost is not charged to a step of this document."""
     get_nlp()
-    get_matchers()
-    timer.lap("setup")
+    get_matcher()
+    return state
 
-    clean_text = clean(source, page_starts)
-    timer.lap("clean")
-    seg = segment(clean_text)
-    doc.sections = seg.sections
-    timer.lap("segment")
-    chunks = build_passages(meta.doc_id, clean_text, seg, page_starts)
-    doc.passages = [c.passage for c in chunks]
-    timer.lap("passages")
 
-    analysed = analyse_chunks(chunks, clean_text)
-    for section in seg.sections:
+@step("clean")
+def _clean(state: DocState) -> DocState:
+    state.clean_text = clean(state.loaded.text, state.loaded.page_starts)
+    return state
+
+
+@step("segment")
+def _segment(state: DocState) -> DocState:
+    state.seg = segment(state.clean_text)
+    state.doc.sections = state.seg.sections
+    return state
+
+
+@step("passages")
+def _passages(state: DocState) -> DocState:
+    doc_id, page_starts = state.doc.meta.doc_id, state.loaded.page_starts
+    state.chunks = build_passages(doc_id, state.clean_text, state.seg, page_starts)
+    state.doc.passages = [c.passage for c in state.chunks]
+    return state
+
+
+@step("nlp")
+def _nlp(state: DocState) -> DocState:
+    """Sentences, lemmas and concept hits of every passage; themes of section titles and passages."""
+    state.analysed = analyse_chunks(state.chunks, state.clean_text)
+    for section in state.seg.sections:
         section.theme_ids = themes_in(section.title)
-    attribute_themes(chunks, seg)
-    timer.lap("nlp")
+    attribute_themes(state.chunks, state.seg)
+    return state
 
-    doc.mentions = mentions_of(analysed, clean_text, source)
-    timer.lap("extract")
-    doc.instruments = _instrument_facts(analysed, seg, clean_text.offsets, source, doc)
-    timer.lap("status")
-    doc.themes = theme_facts(analysed, seg, source, clean_text.offsets)
-    doc.partners = _partner_facts(analysed, clean_text.offsets, source)
-    timer.lap("themes")
-    doc.goals = extract_goals(meta.doc_id, analysed, source, clean_text.offsets)
-    timer.lap("goals")
 
-    from ingest.targets import extract_targets
+@step("mentions")
+def _mentions(state: DocState) -> DocState:
+    state.doc.mentions = mentions_of(state.analysed, state.clean_text, state.doc.text)
+    if not state.doc.mentions:
+        state.doc.warnings.append("no vocabulary concept found in the text")
+    return state
 
-    doc.targets, doc.indicators, doc.figures = extract_targets(doc)
-    timer.lap("targets")
-    if not doc.mentions:
-        doc.warnings.append("no vocabulary concept found in the text")
-    return doc
+
+@step("instruments")
+def _instruments(state: DocState) -> DocState:
+    doc = state.doc
+    doc.instruments = instrument_facts(state.analysed, state.clean_text.offsets, doc.text, doc.mentions)
+    return state
+
+
+@step("themes")
+def _themes(state: DocState) -> DocState:
+    state.doc.themes = theme_facts(state.analysed, state.seg, state.doc.text, state.clean_text.offsets)
+    return state
+
+
+@step("partners")
+def _partners(state: DocState) -> DocState:
+    state.doc.partners = partner_facts(state.analysed, state.clean_text.offsets, state.doc.text)
+    return state
+
+
+@step("goals")
+def _goals(state: DocState) -> DocState:
+    doc = state.doc
+    doc.goals = extract_goals(doc.meta.doc_id, state.analysed, doc.text, state.clean_text.offsets)
+    return state
+
+
+@step("targets")
+def _targets(state: DocState) -> DocState:
+    state.doc.targets, state.doc.indicators, state.doc.figures = extract_targets(state.doc)
+    return state
+
+
+PIPELINE: tuple[str, ...] = (
+    "setup",
+    "clean",
+    "segment",
+    "passages",
+    "nlp",
+    "mentions",
+    "instruments",
+    "themes",
+    "partners",
+    "goals",
+    "targets",
+)
+
+
+# ------------------------------------------------------------------------------------------------ entry
+
+
+def analyse(loaded: LoadedText, meta: DocumentMeta, steps: tuple[str, ...] = PIPELINE) -> IngestedDocument:
+    """Run the named steps in order over decoded text; each step's wall time goes to ``doc.timings``."""
+    unknown = [name for name in steps if name not in STEPS]
+    if unknown:
+        raise ValueError(f"unknown pipeline step(s): {', '.join(unknown)}; known: {', '.join(STEPS)}")
+    doc = IngestedDocument(meta=meta, text=loaded.text)
+    doc.warnings.extend(loaded.warnings)
+    state = DocState(loaded, doc)
+    for name in steps:
+        started = time.perf_counter()
+        state = STEPS[name](state)
+        doc.timings[name] = round(doc.timings.get(name, 0.0) + time.perf_counter() - started, 4)
+    return state.doc
 
 
 def ingest_file(path: Path) -> IngestedDocument:
     """Load, describe and analyse one file."""
-    from ingest.load import load_file
-    from ingest.metadata import build_meta
-
     path = Path(path)
     started = time.perf_counter()
     loaded = load_file(path)
@@ -110,95 +202,3 @@ def ingest_file(path: Path) -> IngestedDocument:
     doc = analyse(loaded, meta)
     doc.timings = {"load": round(load_seconds, 4), "metadata": round(meta_seconds, 4), **doc.timings}
     return doc
-
-
-def _evidence(ac: AnalysedChunk, s: int, e: int, offsets: list[int], source: str) -> Evidence:
-    start = offsets[ac.chunk.clean_start + s]
-    end = offsets[ac.chunk.clean_start + e - 1] + 1
-    return Evidence(ac.chunk.passage.id, start, end, " ".join(source[start:end].split())[:200])
-
-
-def _section_body(analysed: list[AnalysedChunk], section: int) -> list[tuple[str, str]]:
-    body: list[tuple[str, str]] = []
-    for ac in analysed:
-        if ac.chunk.section != section:
-            continue
-        for sent in ac.sentences:
-            if sent.line_kind != "heading":
-                body.append((sent.text, sent.lemmas))
-            if len(body) >= SECTION_BODY_SENTENCES:
-                return body
-    return body
-
-
-def _instrument_facts(
-    analysed: list[AnalysedChunk], seg: Segmentation, offsets: list[int], source: str, doc: IngestedDocument
-) -> list[InstrumentUse]:
-    statuses: dict[str, list[str]] = defaultdict(list)
-    themes: dict[str, list[str]] = defaultdict(list)
-    evidence: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
-    mention_iter = iter(doc.mentions)  # same order as the hits below
-    for ac in analysed:
-        for hit in ac.hits:
-            mention = next(mention_iter)
-            if hit.concept_type != "instrument":
-                continue
-            sent = ac.sentence_at(hit.start)
-            if sent is None:
-                continue
-            body = _section_body(analysed, ac.chunk.section) if sent.line_kind == "heading" else None
-            status = mention_status(
-                sent.text,
-                sent.lemmas,
-                sent.line_kind,
-                ac.chunk.block,
-                body,
-                span=(hit.start - sent.start, hit.end - sent.start),
-            )
-            mention.status = status
-            cid = hit.concept_id
-            statuses[cid].append(status)
-            for theme in ac.chunk.passage.theme_ids:
-                if theme not in themes[cid]:
-                    themes[cid].append(theme)
-            for other in ac.hits:
-                if other.concept_type == "theme" and sent.start <= other.start < sent.end:
-                    if other.concept_id not in themes[cid]:
-                        themes[cid].append(other.concept_id)
-            evidence[cid].append((status, _evidence(ac, sent.start, sent.end, offsets, source)))
-    return [
-        InstrumentUse(cid, status, tuple(themes[cid]), _evidence_for(status, evidence[cid]))
-        for cid, status in ((cid, strongest(statuses[cid])) for cid in statuses)
-    ]
-
-
-def _evidence_for(status: str, found: list[tuple[str, Evidence]]) -> list[Evidence]:
-    """The evidence shown for an instrument: the sentences that say what its status says first (a
-    sentence that only mentions it must not stand as proof of use), in document order, at most
-    MAX_EVIDENCE."""
-    ranked = sorted(enumerate(found), key=lambda item: (item[1][0] != status, item[0]))
-    return [ev for _, (_, ev) in ranked[:MAX_EVIDENCE]]
-
-
-def _partner_facts(analysed: list[AnalysedChunk], offsets: list[int], source: str) -> list[PartnerFact]:
-    role_cues = {
-        role: [re.compile(p, re.I) for p in patterns]
-        for role, patterns in language.cues().get("partner_roles", {}).items()
-    }
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
-    roles: dict[str, set[str | None]] = defaultdict(set)
-    for ac in analysed:
-        for hit in ac.hits:
-            if hit.concept_type != "partner":
-                continue
-            sent = ac.sentence_at(hit.start)
-            s, e = (sent.start, sent.end) if sent else (hit.start, hit.end)
-            context = ac.chunk.passage.text[max(s, hit.start - 60) : min(e, hit.end + 30)].lower()
-            role = next((r for r, pats in role_cues.items() if any(p.search(context) for p in pats)), None)
-            roles[hit.concept_id].add(role)
-            if len(evidence[hit.concept_id]) < MAX_EVIDENCE:
-                evidence[hit.concept_id].append(_evidence(ac, s, e, offsets, source))
-    return [
-        PartnerFact(cid, next(iter(roles[cid])) if len(roles[cid]) == 1 else None, ev)
-        for cid, ev in evidence.items()
-    ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.blocks import block_kind
-from ingest.extract import AnalysedChunk, themes_in
+from ingest.extract import AnalysedChunk, evidence_span, themes_in
 from ingest.model import Evidence, ThemeFact
 from ingest.segment import Segmentation
 from ontology import language
@@ -82,9 +82,7 @@ def priority_signals(
     cues = _cues()
 
     def evidence(ac: AnalysedChunk, s: int, e: int) -> Evidence:
-        cs, ce = ac.chunk.clean_start + s, ac.chunk.clean_start + e
-        start, end = clean_offsets[cs], clean_offsets[ce - 1] + 1
-        return Evidence(ac.chunk.passage.id, start, end, " ".join(source[start:end].split())[:200])
+        return evidence_span(ac, s, e, clean_offsets, source)
 
     # 1. priority sentences and the short lines that follow them
     flat = [(ac, sent) for ac in analysed for sent in ac.sentences]

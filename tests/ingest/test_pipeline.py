@@ -6,10 +6,10 @@ from pathlib import Path
 
 from ingest.load import LoadedText
 from ingest.model import DocumentMeta
-from ingest.pipeline import analyse, ingest_file, slug
+from ingest.pipeline import PIPELINE, analyse, ingest_file, slug
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-STAGES = ("clean", "segment", "passages", "nlp", "extract", "status", "themes", "goals", "targets")
+STAGES = PIPELINE
 
 
 def _meta(doc_id: str = "test") -> DocumentMeta:
@@ -56,3 +56,18 @@ def test_slug():
         slug("Hengelo Integraal Veiligheidsbeleid 2024–2026")
         == "hengelo-integraal-veiligheidsbeleid-2024-2026"
     )
+
+
+def test_steps_are_named_components_in_one_ordered_list():
+    import pytest
+
+    from ingest.pipeline import STEPS
+
+    assert set(PIPELINE) == set(STEPS)
+    text = "Ondermijning\n\nDe gemeente werkt samen met de politie aan integrale controles.\n"
+    loaded = LoadedText(text=text, media_type="text/plain")
+    with pytest.raises(ValueError, match="unknown pipeline step"):
+        analyse(loaded, _meta(), steps=("clean", "no-such-step"))
+    doc = analyse(loaded, _meta(), steps=PIPELINE[:4])  # up to passages
+    assert doc.passages and not doc.mentions and not doc.instruments
+    assert set(doc.timings) == set(PIPELINE[:4])

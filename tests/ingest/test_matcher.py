@@ -1,0 +1,72 @@
+"""One concept matcher: documents (ingest) and questions (search) find concepts by the same rules."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from ingest.extract import MATCH_TYPES, match_tokens
+from ingest.matcher import build_matcher, case_words, get_matcher, vocabulary_hash
+from ingest.nlp import get_nlp
+from search.concepts import recognise
+
+
+def in_document(text: str) -> set[str]:
+    return {h.concept_id for h in match_tokens(get_nlp()(text))}
+
+
+def in_question(text: str) -> set[str]:
+    return {c.id for c in recognise(text) if c.type in MATCH_TYPES}
+
+
+# Phrases chosen to exercise each rule; the document and the question side must agree on every one.
+PHRASES = [
+    "Het OM en de politie werken samen.",  # acronym as written
+    "We gaan om de tafel met de partners.",  # "om" is a Dutch word, not the Openbaar Ministerie
+    "Wij zetten integrale controles in.",  # lemma: controles = controle
+    "De AVE methodiek en de AVE-methodiek.",  # hyphen and space variants
+    "Het BIBOB-onderzoek loopt.",  # a five-letter all-caps acronym inside a compound
+    "Welke Bibob-beleidsregel is vervallen?",  # a part of a hyphenated compound
+    "De wijken Binnenstad-Oost en Helmond-Noord.",  # a hyphenated name stays whole
+    "Een RIEC-casus over vastgoed.",  # all-caps word inside a longer label keeps its case
+    "Een riec-casus over vastgoed.",
+]
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_documents_and_questions_find_the_same_concepts(text):
+    assert in_document(text) == in_question(text)
+
+
+def test_the_case_rule():
+    assert "partner:om" in in_document("Het OM en de politie werken samen.")
+    assert "partner:om" not in in_document("We gaan om de tafel met de partners.")
+    assert "partner:riec" not in in_document("Een riec-casus over vastgoed.")
+    assert "instrument:riec_casus" in in_document("Een RIEC-casus over vastgoed.")
+    assert "instrument:riec_casus" not in in_document("Een riec-casus over vastgoed.")
+    assert case_words("OM", ("OM",)) == ("OM",)
+    assert case_words("RIEC Oost-Nederland") == ("RIEC",)
+    assert case_words("integrale controles") == ()
+
+
+def test_lemmas_hyphens_and_compound_parts():
+    assert "instrument:integrale_controles" in in_document("Wij zetten integrale controles in.")
+    assert "instrument:ave_methodiek" in in_document("De AVE methodiek wordt gebruikt.")
+    assert "instrument:bibob" in in_document("Welke Bibob-beleidsregel is vervallen?")
+    assert "theme:binnenstad" not in in_document("De wijken Binnenstad-Oost en Helmond-Noord.")
+
+
+def test_english_labels_only_for_questions():
+    assert "instrument:integrale_controles" in {c.id for c in recognise("integrated inspections")}
+
+
+def test_the_matcher_is_plain_data_keyed_by_the_vocabulary_hash():
+    matcher = get_matcher()
+    assert matcher.vocabulary == vocabulary_hash() == vocabulary_hash()
+    assert len(matcher.vocabulary) == 64
+    assert pickle.loads(pickle.dumps(matcher)) == matcher
+
+
+def test_build_matcher_is_deterministic():
+    assert build_matcher() == get_matcher()
