@@ -20,9 +20,6 @@ from ontology import language
 
 BULLET_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]|\(?\d{1,2}[.)]|\(?[a-z][.)])(?:\s|$)")
 MARKER_ONLY_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]\s*)?(?:\(?\d{1,2}[.)]?|\(?[a-z][.)])?$")
-PAGE_NUMBER_RE = re.compile(
-    r"^[-–]?\s*(?:pagina|pag\.?|page|blz\.?)?\s*(\d{1,3})(?:\s*(?:van|/|of)\s*\d{1,3})?\s*[-–]?$", re.I
-)
 SENTENCE_END = ".!?:;"
 NUMERIC_END_RE = re.compile(r"\d[\d.,]*\s*%?$")
 INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
@@ -147,7 +144,7 @@ def _page_numbers(lines: list[_Line]) -> set[int]:
     """Lone numbers that mostly increase through the document are page numbers."""
     hits = []
     for i, line in enumerate(lines):
-        m = PAGE_NUMBER_RE.match(line.raw.strip())
+        m = _page_number_rx().match(line.raw.strip())
         if m and line.raw.strip():
             hits.append((i, int(m.group(1))))
     if len(hits) < 3:
@@ -192,6 +189,14 @@ class _Builder:
 
     def ends_with(self, suffix: str) -> bool:
         return "".join(self.chars[-len(suffix) :]) == suffix
+
+
+@lru_cache(maxsize=1)
+def _page_number_rx() -> re.Pattern[str]:
+    """A line that is only a page number ("12", "- 12 -", "pagina 3 van 10")."""
+    cues = language.cues()
+    words, of = cues["page_number_words"], cues["page_number_of"]
+    return re.compile(rf"^[-–]?\s*(?:{words})?\s*(\d{{1,3}})(?:\s*(?:{of})\s*\d{{1,3}})?\s*[-–]?$", re.I)
 
 
 @lru_cache(maxsize=1)

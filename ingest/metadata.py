@@ -28,9 +28,13 @@ from ontology.vocabulary import load_concepts
 log = logging.getLogger(__name__)
 
 SIDECAR = FieldSource("sidecar", 1.0)
-YEAR_RANGE = re.compile(
-    r"\b((?:19|20)\d\d)\s*(?:-|–|—|/|t/m|t\.m\.|tot en met|tot)\s*((?:19|20)\d\d)\b", re.IGNORECASE
-)
+
+
+@lru_cache(maxsize=1)
+def _year_span_rx() -> re.Pattern[str]:
+    """A span of years ("2024-2027", "2021 t/m 2024"): groups 1 and 2 are the years."""
+    sep = language.metadata_cues()["year_range_separators"]
+    return re.compile(r"\b((?:19|20)\d\d)\s*(?:" + sep + r")\s*((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------------------------ reference data
@@ -397,12 +401,12 @@ def _heading_block(front: str) -> tuple[str | None, str | None]:
     ):
         line = lines[i]
         if title_lines and not (
-            line.isupper() or YEAR_RANGE.search(line) or re.fullmatch(r"[\d\s–-]+", line)
+            line.isupper() or _year_span_rx().search(line) or re.fullmatch(r"[\d\s–-]+", line)
         ):
             break
         title_lines.append(line)
         i += 1
-        if YEAR_RANGE.search(" ".join(title_lines)) or not line.isupper():
+        if _year_span_rx().search(" ".join(title_lines)) or not line.isupper():
             break
     if not title_lines:
         return None, None
@@ -415,7 +419,7 @@ def _heading_block(front: str) -> tuple[str | None, str | None]:
 
 def _tidy_title(s: str) -> str:
     s = " ".join(s.split())
-    s = YEAR_RANGE.sub(lambda m: f"{m.group(1)}-{m.group(2)}", s)
+    s = _year_span_rx().sub(lambda m: f"{m.group(1)}-{m.group(2)}", s)
     if s.isupper():
         s = s.lower().capitalize()
         pattern, by_form = _name_index()
@@ -459,8 +463,8 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
                 if weight >= 10:
                     in_title.add(cid)
     if not scores:
-        if re.search(r"^\s*geachte\b", text[:5000], re.I | re.M) and re.search(
-            r"met vriendelijke groet", text, re.I
+        if re.search(cues["letter_salutation"], text[:5000], re.I | re.M) and re.search(
+            cues["letter_closing"], text, re.I
         ):
             return cues["doctype_envelopes"][-1], FieldSource("text:letter-form", 0.5)
         return (cues["doctype_default"], FieldSource("default", 0.2)) if concepts else None
@@ -498,7 +502,8 @@ def infer_period(
     if doc_type in set(language.metadata_cues()["doctype_envelopes"]):
         return None  # a letter or proposal that mentions a plan's period does not have one itself
     cue = "|".join(map(re.escape, language.metadata_cues()["period_cues"]))
-    m = re.search(r"(?:" + cue + r")\s+(?:van\s+)?(?:de\s+)?(?:jaren\s+)?" + YEAR_RANGE.pattern, front, re.I)
+    gap = language.metadata_cues()["period_cue_gap"]
+    m = re.search(r"(?:" + cue + r")" + gap + _year_span_rx().pattern, front, re.I)
     if m:
         rng = _year_range(m.group(0))
         if rng:
@@ -507,7 +512,7 @@ def infer_period(
 
 
 def _year_range(s: str) -> tuple[int, int] | None:
-    for m in YEAR_RANGE.finditer(s):
+    for m in _year_span_rx().finditer(s):
         a, b = int(m.group(1)), int(m.group(2))
         if a < b <= a + 12:
             return a, b

@@ -9,7 +9,6 @@ Everything is built once per process.
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -17,8 +16,6 @@ from ontology import language
 
 if TYPE_CHECKING:
     from spacy.language import Language
-
-log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -32,13 +29,8 @@ def get_nlp() -> Language:
     infixes = [*nlp.Defaults.infixes, r"(?<=[^\W\d_])/(?=[^\W\d_])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
-    try:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    except Exception as exc:  # missing lookups data: simplemma alone still works
-        log.warning("spaCy lookup lemmatizer unavailable (%s); using simplemma only", exc)
-        if "lemmatizer" in nlp.pipe_names:
-            nlp.remove_pipe("lemmatizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})  # tables from spacy-lookups-data
+    nlp.initialize()
 
     if not Language.has_factory("beleidsgraaf_lemma_fallback"):
 

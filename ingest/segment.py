@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.blocks import MAX_HEADING_WORDS, block_kind
 from ingest.clean import BULLET_RE, CleanText
 from ingest.model import Section
+from ontology import language
 
-NUMBERED_RE = re.compile(r"^(?:(?:paragraaf|hoofdstuk|deel)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", re.I)
 TOC_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\D.{1,90}?(?:\s|\.{2,}|…)\d{1,3}$")
 
 
@@ -43,6 +44,13 @@ class Segmentation:
 
     def path_of(self, section: int) -> tuple[str, ...]:
         return self.sections[section].path if 0 <= section < len(self.sections) else ()
+
+
+@lru_cache(maxsize=1)
+def _numbered_rx() -> re.Pattern[str]:
+    """A numbered heading ("2.1 Ondermijning", "Hoofdstuk 3 Jeugd"): its number and title."""
+    words = language.cues()["numbered_heading_words"]
+    return re.compile(rf"^(?:(?:{words})\s+)?(\d{{1,2}}(?:\.\d{{1,2}})*)\.?\s+(\S.*)$", re.I)
 
 
 def _split_lines(text: str) -> list[Line]:
@@ -91,7 +99,7 @@ def _is_body(line: Line | None) -> bool:
 
 
 def _numbered(text: str, last: tuple[int, ...]) -> tuple[tuple[int, ...], str] | None:
-    m = NUMBERED_RE.match(text)
+    m = _numbered_rx().match(text)
     if not m:
         return None
     number = tuple(int(x) for x in m.group(1).split("."))

@@ -90,9 +90,9 @@ def priority_signals(
         if sent.line_kind == "heading" or not is_priority_sentence(sent.text):
             continue
         rank = 0
-        introduces_list = sent.text.rstrip().endswith((":", "weergegeven.", "hiernaast.")) or bool(
-            re.search(r"\bvolgende\b", sent.text, re.I)
-        )
+        introduces_list = sent.text.rstrip().endswith(
+            tuple(language.cues()["priority_list_endings"])
+        ) or bool(re.search(language.cues()["priority_list_words"], sent.text, re.I))
         for hit in ac.hits:
             if hit.concept_type == "theme" and sent.start <= hit.start < sent.end:
                 if _names_priority(sent.text, hit.start - sent.start, hit.end - sent.start, introduces_list):
