@@ -145,6 +145,7 @@ def _en_lemma(word: str) -> str:
 
 def build_matcher() -> ConceptMatcher:
     """Index every label of every matchable concept (one pass of the Dutch pipeline over the labels)."""
+    from ontology.vocabulary import labels as concept_labels
     from ontology.vocabulary import load_concepts
 
     nlp = get_nlp()
@@ -158,18 +159,9 @@ def build_matcher() -> ConceptMatcher:
         if concept.is_field:
             fields.add(concept.id)
         english = set(concept.en_labels)
-        seen: set[str] = set()
-        for label in (
-            concept.pref_label,
-            *concept.alt_labels,
-            *concept.hidden_labels,
-            *concept.acronyms,
-            *concept.en_labels,
-        ):
-            if label in seen or not label.strip():
-                continue
-            seen.add(label)
-            labels.append((label, concept.id, case_words(label, concept.acronyms), label in english))
+        for label in concept_labels(concept):
+            if label.strip():
+                labels.append((label, concept.id, case_words(label, concept.acronyms), label in english))
     surface: dict[str, set[Entry]] = defaultdict(set)
     lemma: dict[str, set[Entry]] = defaultdict(set)
     english_keys: dict[str, set[Entry]] = defaultdict(set)
