@@ -18,8 +18,9 @@ English) — no vocabulary lives here — and applied to token sequences of the 
 * **English**: with ``english=True`` (questions), English labels also match on English lemmas
   ("integrated inspections" = "integrated inspection").
 
-Overlapping matches of one type resolve longest-first; a label shared by concepts of several types
-(horeca, jongerenwerk, Wet Bibob) yields a hit for each. ``build_matcher()`` is the one construction
+Overlapping matches resolve longest-first (within each type for documents, over all types for
+questions); a label shared by concepts of several types (horeca, jongerenwerk, Wet Bibob) yields a
+hit for each. ``build_matcher()`` is the one construction
 (it lemmatises every label, seconds of work); its result is plain data keyed by ``vocabulary_hash()``,
 so it can be cached on disk.
 """
@@ -208,10 +209,13 @@ def match(
     types: tuple[str, ...] | None = None,
     fields: bool = True,
     english: bool = False,
+    across_types: bool = False,
     matcher: ConceptMatcher | None = None,
 ) -> list[Hit]:
     """Concept hits in a tokenised text (only ``types`` when given; Kernbeleid fields only with
-    ``fields``), overlaps resolved longest-first within each type, in text order."""
+    ``fields``), in text order. Overlaps resolve longest-first within each type, or with
+    ``across_types`` over all types: a document that names "artikel 13b van de Opiumwet" both cites
+    the law and names the instrument, while a question with those words asks about the instrument."""
     m = matcher or get_matcher()
     tokens = _pieces(doc)
     surf = [loose(t.text) for t in tokens]
@@ -249,15 +253,18 @@ def match(
                 if case and not _stands_as_written(case, span):
                     continue
                 candidates.append((i, j + 1, cid))
-    return _resolve(candidates, tokens, m)
+    return _resolve(candidates, tokens, m, across_types)
 
 
-def _resolve(candidates: list[tuple[int, int, str]], tokens: list[_Piece], m: ConceptMatcher) -> list[Hit]:
+def _resolve(
+    candidates: list[tuple[int, int, str]], tokens: list[_Piece], m: ConceptMatcher, across_types: bool
+) -> list[Hit]:
+    """Longest match first; a span shared by several concepts yields a hit for each."""
     hits: list[Hit] = []
-    by_type: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    groups: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for cand in set(candidates):
-        by_type[m.types[cand[2]]].append(cand)
-    for ctype, cands in by_type.items():
+        groups["" if across_types else m.types[cand[2]]].append(cand)
+    for cands in groups.values():
         taken: list[tuple[int, int]] = []
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[2]))
         accepted: dict[tuple[int, int], set[str]] = defaultdict(set)
@@ -272,6 +279,6 @@ def _resolve(candidates: list[tuple[int, int, str]], tokens: list[_Piece], m: Co
         for (s, e), cids in accepted.items():
             last = tokens[e - 1]
             end = last.start + len(last.text.rstrip("-"))
-            hits.extend(Hit(cid, ctype, tokens[s].start, end) for cid in sorted(cids))
+            hits.extend(Hit(cid, m.types[cid], tokens[s].start, end) for cid in sorted(cids))
     hits.sort(key=lambda h: (h.start, h.end, h.concept_id))
     return hits

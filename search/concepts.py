@@ -29,7 +29,7 @@ def _expand(concept_id: str) -> frozenset[str]:
 
 
 def recognise(query: str) -> list[QueryConcept]:
-    """Concepts the query names, in query order; overlapping matches of one type resolve to the longest."""
+    """Concepts the query names, in query order; overlapping matches resolve to the longest."""
     from ingest.matcher import match
     from ingest.nlp import get_nlp
     from ontology.vocabulary import load_concepts
@@ -37,7 +37,7 @@ def recognise(query: str) -> list[QueryConcept]:
     concepts = load_concepts()
     out: list[QueryConcept] = []
     seen: set[str] = set()
-    for hit in match(get_nlp()(query), english=True):
+    for hit in match(get_nlp()(query), english=True, across_types=True):
         if hit.concept_id in seen:
             continue
         seen.add(hit.concept_id)

@@ -29,8 +29,8 @@ PHRASES = [
     "Het BIBOB-onderzoek loopt.",  # a five-letter all-caps acronym inside a compound
     "Welke Bibob-beleidsregel is vervallen?",  # a part of a hyphenated compound
     "De wijken Binnenstad-Oost en Helmond-Noord.",  # a hyphenated name stays whole
-    "Een RIEC-casus over vastgoed.",  # all-caps word inside a longer label keeps its case
-    "Een riec-casus over vastgoed.",
+    "Een riec-casus over vastgoed.",  # all-caps word inside a longer label keeps its case
+    "Het RIEC en de politie.",
 ]
 
 
@@ -48,6 +48,12 @@ def test_the_case_rule():
     assert case_words("OM", ("OM",)) == ("OM",)
     assert case_words("RIEC Oost-Nederland") == ("RIEC",)
     assert case_words("integrale controles") == ()
+
+
+def test_overlaps_resolve_per_type_in_documents_and_over_all_types_in_questions():
+    text = "Een RIEC-casus over vastgoed."
+    assert in_document(text) == {"instrument:riec_casus", "partner:riec"}  # names the case and the RIEC
+    assert in_question(text) == {"instrument:riec_casus"}  # asks about the case
 
 
 def test_lemmas_hyphens_and_compound_parts():
