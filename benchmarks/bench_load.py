@@ -175,32 +175,52 @@ def _phase(url: str, jobs: list, clients: int, cap: float, think: float, rng_see
     return {**_summary(results, time.monotonic() - started), "load_avg_1min": round(load_before, 2)}
 
 
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree = [root]
+    for pid in parents:
+        ancestor = pid
+        while ancestor in parents and ancestor not in (0, 1, root):
+            ancestor = parents[ancestor]
+        if ancestor == root and pid != root:
+            tree.append(pid)
+    return tree
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of the server's processes (workers and SPARQL workers included)."""
+    total = 0
+    for pid in _descendants(root):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
 def _tree_cpu_seconds(root: int) -> float:
     """CPU time (user + system, including reaped children) of ``root`` and all its descendants.
 
     CPU time per request hardly depends on what else the machine runs, unlike latency, so it says what
     a worker count costs even on a busy machine.
     """
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    total = 0.0
+    for pid in _descendants(root):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        times[pid] = sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
-    total = 0.0
-    for pid, seconds in times.items():
-        ancestor = pid
-        while ancestor not in (0, 1, root) and ancestor in parents:
-            ancestor = parents[ancestor]
-        if ancestor == root:
-            total += seconds
+        total += sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
     return total
 
 
@@ -313,8 +333,14 @@ def run(
                     cpu = _tree_cpu_seconds(server.proc.pid) - cpu
                     result["cpu_ms_per_request"] = round(1000 * cpu / max(1, result["requests"]), 1)
                     raw[server.workers][name].append(result)
+        rss = {server.workers: _tree_rss_mb(server.proc.pid) for server in servers}
     out["runs"] = [
-        {"workers": w, "phases": {name: _median_phase(raw[w][name]) for name, _, _ in PHASES}, "raw": raw[w]}
+        {
+            "workers": w,
+            "rss_mb": rss[w],
+            "phases": {name: _median_phase(raw[w][name]) for name, _, _ in PHASES},
+            "raw": raw[w],
+        }
         for w in workers
     ]
     return out
@@ -329,6 +355,8 @@ def _print(result: dict) -> None:
     header += f"{'req/s':>7} {'p95 / 1 client':>15} {'search p95':>11} {'which p95':>10} {'sparql p95':>11}"
     header += f" {'CPU ms/req':>10} {'load':>5}"
     print(header)
+    for entry in result["runs"]:
+        print(f"  {entry['workers']} worker(s): {entry['rss_mb']} MB resident after the run")
     for entry in result["runs"]:
         single = entry["phases"]["1 client"].get("p95_ms")
         for name, p in entry["phases"].items():
