@@ -126,7 +126,7 @@ def _parse(files: tuple[Path, ...]) -> dict[str, Concept]:
             document_class=str(doc_class) if doc_class is not None else None,
             legal_basis=tuple(sorted(concept_id(str(o)) for o in g.objects(subject, _LEGAL_BASIS))),
         )
-    return by_id
+    return dict(sorted(by_id.items()))  # by id: the same iteration order in every process (rdflib's is not)
 
 
 @lru_cache(maxsize=4)

@@ -217,3 +217,11 @@ def test_generator_check_catches_a_label_shared_within_a_type(seed_vocabulary):
     enrichment["concepts"]["partner:ggd"]["aliases"] = ["politie"]
     errors, _ = build_schemes.check(build_schemes.build_records(seed_vocabulary, enrichment))
     assert any("politie" in e for e in errors)
+
+
+def test_concepts_iterate_in_id_order_in_every_process():
+    """rdflib's triple order follows the hash seed; ties broken by vocabulary order must not."""
+    from ontology.vocabulary import load_concepts
+
+    ids = list(load_concepts())
+    assert ids and ids == sorted(ids)
