@@ -2,6 +2,7 @@
 
 The cache (``<home>/cache/embeddings.sqlite``) is keyed by (model key, sha256 of the exact text fed to
 the model, prompt included), so re-ingesting a document, or adding another one, only embeds new passages.
+The model key names the runtime as well (``search.model.model_key``): fp32 and int8 vectors never mix.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.model import configured_model, load_model, model_key
+from search.model import configured_model, configured_runtime, load_model, model_key
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +111,18 @@ def _encode(model, texts: list[str]) -> np.ndarray:
 
 
 def embed_passages_with_stats(
-    texts: Sequence[str], model: str | None = None, *, cache: Path | None = None, progress: bool = False
+    texts: Sequence[str],
+    model: str | None = None,
+    *,
+    cache: Path | None = None,
+    progress: bool = False,
+    runtime: str | None = None,
 ) -> tuple[np.ndarray, int]:
     """Vectors (n × dim, L2-normalised) for passage texts, and how many had to be computed (not cached)."""
     name = configured_model(model)
-    key = model_key(name)
-    st = load_model(name)
+    runtime = configured_runtime(runtime)
+    key = model_key(name, runtime)
+    st = load_model(name, runtime)
     prompt = _prompt(st, "passage")
     full = [prompt + t for t in texts]
     hashes = [_sha(t) for t in full]
@@ -125,7 +132,10 @@ def embed_passages_with_stats(
     by_hash = {h: t for h, t in zip(hashes, full, strict=True)}
     if todo:
         log.info(
-            "embedding %d new passages (%d cached) with %s", len(todo), len(set(hashes)) - len(todo), name
+            "embedding %d new passages (%d cached) with %s",
+            len(todo),
+            len(set(hashes)) - len(todo),
+            key,
         )
         _embed_missing(st, todo, by_hash, known, store, key, progress and len(todo) >= PROGRESS_MIN)
     dim = (getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)()
@@ -177,18 +187,27 @@ def _embed_missing(
 
 
 def embed_passages(
-    texts: Sequence[str], model: str | None = None, *, cache: Path | None = None, progress: bool = False
+    texts: Sequence[str],
+    model: str | None = None,
+    *,
+    cache: Path | None = None,
+    progress: bool = False,
+    runtime: str | None = None,
 ) -> np.ndarray:
     """Vectors for passage texts (the model's passage prompt is added here)."""
-    return embed_passages_with_stats(texts, model, cache=cache, progress=progress)[0]
+    return embed_passages_with_stats(texts, model, cache=cache, progress=progress, runtime=runtime)[0]
 
 
 @lru_cache(maxsize=512)
-def _embed_query_cached(text: str, model: str) -> bytes:
-    st = load_model(model)
+def _embed_query_cached(text: str, model: str, runtime: str) -> bytes:
+    st = load_model(model, runtime)
     return _encode(st, [_prompt(st, "query") + text])[0].tobytes()
 
 
-def embed_query(text: str, model: str | None = None) -> np.ndarray:
-    """Vector for a search query (the model's query prompt is added here); repeated queries are cached."""
-    return np.frombuffer(_embed_query_cached(text, configured_model(model)), dtype=np.float32)
+def embed_query(text: str, model: str | None = None, runtime: str | None = None) -> np.ndarray:
+    """Vector for a search query (the model's query prompt is added here); repeated queries are cached.
+
+    Pass the runtime an index was built with, so query and passages come from the same runtime.
+    """
+    vector = _embed_query_cached(text, configured_model(model), configured_runtime(runtime))
+    return np.frombuffer(vector, dtype=np.float32)

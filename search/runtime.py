@@ -1,0 +1,194 @@
+"""The ONNX embedding runtime: export at install, int8 dynamic quantisation, and an onnxruntime encoder.
+
+Why not sentence-transformers' own ``backend="onnx"``: it needs ``optimum-onnx``, whose only release pins
+``transformers<4.58`` while sentence-transformers 6 needs ``transformers>=5``; installing it would
+downgrade transformers under sentence-transformers. The steps it performs are done here with the same
+libraries underneath (``torch.onnx`` export, onnxruntime's ``quantize_dynamic``), and the encoder reproduces sentence-transformers' pipeline exactly: the model's
+own tokenizer.json (truncation at ``max_seq_length``, longest-first padding), mean pooling over the
+attention mask, L2 normalisation, length-sorted batches. Encoding imports neither torch nor
+sentence-transformers, so a query costs milliseconds and a CLI call starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ONNX_DIR = "onnx"
+FP32_FILE = "model.onnx"
+INT8_FILE = "model_int8.onnx"
+_EXPORT_VERSION = 1  # bump when the export or quantisation recipe changes (rebuilds the files)
+_OPSET = 17
+
+
+def onnx_file(model_dir: Path, quantised: bool) -> Path:
+    return Path(model_dir) / ONNX_DIR / (INT8_FILE if quantised else FP32_FILE)
+
+
+def _stamp(model_dir: Path) -> Path:
+    return Path(model_dir) / ONNX_DIR / "beleidsgraaf-onnx.json"
+
+
+def _is_current(model_dir: Path, quantised: bool) -> bool:
+    stamp = _stamp(model_dir)
+    if not stamp.exists() or not onnx_file(model_dir, quantised).exists():
+        return False
+    return json.loads(stamp.read_text()).get("export_version") == _EXPORT_VERSION
+
+
+def _export_fp32(model_dir: Path, dest: Path) -> None:
+    """torch → ONNX (inputs input_ids, attention_mask; output last_hidden_state).
+
+    onnxruntime fuses attention, LayerNorm and GELU itself when it loads the file (measured: fusing
+    ahead of time with its transformer optimizer was not faster, and breaks int8 shape inference).
+    """
+    import torch
+    from transformers import AutoModel
+
+    encoder = AutoModel.from_pretrained(model_dir, local_files_only=True).eval()
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    sample = torch.ones(2, 16, dtype=torch.long)
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad():
+        torch.onnx.export(
+            _Hidden(encoder),
+            (sample, sample),
+            str(dest),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+            opset_version=_OPSET,
+            dynamo=False,
+        )
+
+
+def _quantise(src: Path, dest: Path) -> None:
+    """Dynamic int8 quantisation (weights int8 per channel, activations quantised at run time)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))  # the quantiser logs one INFO line per tensor on root
+    try:
+        quantize_dynamic(str(src), str(dest), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
+
+
+def ensure_onnx(model_dir: Path, quantised: bool = True) -> Path:
+    """The ONNX file for a sentence-transformers folder, exported (and quantised) once, atomically."""
+    model_dir = Path(model_dir)
+    target = onnx_file(model_dir, quantised)
+    if _is_current(model_dir, quantised):
+        return target
+    if not (model_dir / "1_Pooling" / "config.json").exists():
+        raise ValueError(
+            f"{model_dir}: the ONNX runtime needs a sentence-transformers folder with mean pooling"
+        )
+    log.info("exporting %s to ONNX%s (once)", model_dir.name, " int8" if quantised else "")
+    tmp = Path(tempfile.mkdtemp(prefix=".onnx.", dir=model_dir))
+    try:
+        fp32 = tmp / FP32_FILE
+        existing = onnx_file(model_dir, False)
+        if existing.exists() and _stamp(model_dir).exists() and _is_current(model_dir, False):
+            shutil.copy2(existing, fp32)
+        else:
+            _export_fp32(model_dir, fp32)
+        if quantised:
+            _quantise(fp32, tmp / INT8_FILE)
+            fp32.unlink()  # 4× the size of the int8 file; re-exported only if the fp32 runtime is asked for
+        final = model_dir / ONNX_DIR
+        final.mkdir(exist_ok=True)
+        for produced in tmp.iterdir():
+            os.replace(produced, final / produced.name)
+        _stamp(model_dir).write_text(json.dumps({"export_version": _EXPORT_VERSION, "opset": _OPSET}))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+class OnnxEncoder:
+    """sentence-transformers' encode() for Transformer → mean Pooling → Normalize, on onnxruntime."""
+
+    def __init__(self, model_dir: Path, quantised: bool = True):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model_dir = Path(model_dir)
+        st_config = json.loads((model_dir / "sentence_bert_config.json").read_text())
+        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text())
+        if not pooling.get("pooling_mode_mean_tokens"):
+            raise ValueError(f"{model_dir}: only mean pooling is supported by the ONNX runtime")
+        prompts_file = model_dir / "config_sentence_transformers.json"
+        self.prompts: dict[str, str] = (
+            json.loads(prompts_file.read_text()).get("prompts", {}) if prompts_file.exists() else {}
+        )
+        self.dimension = int(pooling["word_embedding_dimension"])
+        self.normalise = (model_dir / "2_Normalize").exists()
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(int(st_config.get("max_seq_length", 512)))
+        tok_config = json.loads((model_dir / "tokenizer_config.json").read_text())
+        pad = tok_config.get("pad_token", "<pad>")
+        self.pad_id = self.tokenizer.token_to_id(pad if isinstance(pad, str) else pad["content"]) or 0
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(
+            str(onnx_file(model_dir, quantised)), options, providers=["CPUExecutionProvider"]
+        )
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return self.dimension
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encoded)
+        ids = np.full((len(encoded), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(encoded), width), dtype=np.int64)
+        for i, e in enumerate(encoded):
+            ids[i, : len(e.ids)] = e.ids
+            mask[i, : len(e.ids)] = 1
+        (hidden,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled.astype(np.float32)
+
+    def encode(
+        self,
+        sentences: str | Sequence[str],
+        *,
+        prompt: str | None = None,
+        batch_size: int = 32,
+        normalize_embeddings: bool = False,
+        **_ignored: object,
+    ) -> np.ndarray:
+        """Vectors in input order; batches are formed longest-first as sentence-transformers does."""
+        single = isinstance(sentences, str)
+        texts = [sentences] if single else list(sentences)
+        if prompt:
+            texts = [prompt + t for t in texts]
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._batch([texts[i] for i in rows])
+        if self.normalise or normalize_embeddings:
+            out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
+        return out[0] if single else out
