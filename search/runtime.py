@@ -3,10 +3,12 @@
 Why not sentence-transformers' own ``backend="onnx"``: it needs ``optimum-onnx``, whose only release pins
 ``transformers<4.58`` while sentence-transformers 6 needs ``transformers>=5``; installing it would
 downgrade transformers under sentence-transformers. The steps it performs are done here with the same
-libraries underneath (``torch.onnx`` export, onnxruntime's ``quantize_dynamic``), and the encoder reproduces sentence-transformers' pipeline exactly: the model's
-own tokenizer.json (truncation at ``max_seq_length``, longest-first padding), mean pooling over the
-attention mask, L2 normalisation, length-sorted batches. Encoding imports neither torch nor
-sentence-transformers, so a query costs milliseconds and a CLI call starts fast.
+libraries underneath (``torch.onnx`` export, onnxruntime's ``quantize_dynamic``), and the encoder
+reproduces sentence-transformers' pipeline: the model's own tokenizer.json (truncation at
+``max_seq_length``, longest-first padding), mean pooling over the attention mask, L2 normalisation,
+length-sorted batches. Encoding imports neither torch nor sentence-transformers, so a query costs
+milliseconds and a CLI call starts fast. int8 activation ranges are computed per batch, so a text's
+vector can differ very slightly (cosine ≥ 0.99) with the batch it is in; the cache keeps it stable.
 """
 
 from __future__ import annotations
