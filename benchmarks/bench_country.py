@@ -1,0 +1,380 @@
+"""A synthetic country: 342 municipalities × 10 documents, ingested and queried on this machine.
+
+Run ``python -m benchmarks.bench_country [--documents N]`` (``make bench`` runs it; never part of the
+tests). Nothing generated is committed: the documents are written to a temporary folder each run.
+
+How the country is generated (``generate``): the real corpus texts are cut into section headings and
+sentences; every synthetic document takes a title, a run of headings, and paragraphs of 2-5 sentences
+drawn at random from all corpus documents (so passages are shuffled across documents and nearly all
+unique, as a real country's would be). Every municipality name that occurs in the corpus metadata is
+replaced by the synthetic document's municipality, a real current municipality from
+``ontology/gemeenten.csv``. Metadata varies: document type (from the corpus types), period (start
+2015-2025, 1-4 years), signing date, title. Document length follows the corpus documents' lengths.
+
+What is measured, each figure beside its floor in the same run:
+- ingest per stage and per document (graph stages from the ingest report, embedding from the index
+  refresh), extrapolated linearly to the full country when ``--documents`` is smaller (said so in the
+  output); floor for embedding: plain fp32 sentence-transformers ``encode`` on a sample of the same
+  passages, same batch size;
+- store and index size on disk, peak memory (max RSS of this process);
+- warm latency p50/p95 of ``search`` (floor: query embedding + bare faiss search), ``which`` (floor:
+  its instrument query on the bare pyoxigraph store), ``compare`` (floor: the bare document query it
+  starts from) and a grouped SPARQL aggregate (floor: the same query on the bare pyoxigraph store,
+  against the project's ``GraphStore.select``);
+- adding one document to the store at that size (ingest + index refresh) and removing it again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+QUESTIONS = REPO.parent / "shared" / "eval" / "questions.json"
+COUNTRY_MUNICIPALITIES = 342
+DOCS_PER_MUNICIPALITY = 10
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+# --------------------------------------------------------------------------- generator
+
+
+def _corpus(corpus: Path) -> tuple[list[str], list[str], list[dict], list[int]]:
+    """Headings, sentences, metadata and lengths (in blocks) of the real corpus documents."""
+    headings: list[str] = []
+    sentences: list[str] = []
+    metas: list[dict] = []
+    lengths: list[int] = []
+    for text_file in sorted(corpus.glob("*.txt")):
+        meta_file = text_file.with_suffix(".meta.json")
+        if meta_file.exists():
+            metas.append(json.loads(meta_file.read_text(encoding="utf-8")))
+        blocks = [b.strip() for b in re.split(r"\n\s*\n", text_file.read_text(encoding="utf-8")) if b.strip()]
+        lengths.append(len(blocks))
+        for block in blocks:
+            if len(block) < 80 and not block.endswith((".", ":", ";")):
+                headings.append(block)
+            else:
+                sentences.extend(s for s in _SENTENCE_END.split(block) if len(s) > 20)
+    if not sentences or not metas:
+        raise SystemExit(f"{corpus}: no corpus texts with metadata to generate from")
+    return headings, sentences, metas, lengths
+
+
+def _municipalities(n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """``n`` current municipalities (code, name) from the project's reference list."""
+    with (REPO / "ontology" / "gemeenten.csv").open(encoding="utf-8") as handle:
+        current = [(r["code"], r["name"]) for r in csv.DictReader(handle) if not r.get("valid_to")]
+    rng.shuffle(current)
+    return sorted(current[:n])
+
+
+def generate(dest: Path, documents: int, corpus: Path, seed: int = 13) -> list[Path]:
+    """Write ``documents`` synthetic documents (txt + meta.json) into ``dest``; returns the text files."""
+    rng = random.Random(seed)
+    headings, sentences, metas, lengths = _corpus(corpus)
+    corpus_names = sorted({m["municipality"]["name"] for m in metas}, key=len, reverse=True)
+    name_pattern = re.compile("|".join(re.escape(n) for n in corpus_names))
+    n_munis = max(1, math.ceil(documents / DOCS_PER_MUNICIPALITY))
+    munis = _municipalities(max(n_munis, COUNTRY_MUNICIPALITIES), rng)[:n_munis]
+    dest.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    for i in range(documents):
+        code, name = munis[i // DOCS_PER_MUNICIPALITY]
+        template = rng.choice(metas)
+        start = rng.randint(2015, 2025)
+        end = start + rng.randint(1, 4)
+        kind = template.get("document_type", "doctype:integraal_veiligheidsplan")
+        label = kind.split(":")[-1].replace("_", " ").capitalize()
+        title = f"{label} {name} {start}-{end}"
+        blocks = [title]
+        for _ in range(rng.choice(lengths) // 2):  # half the blocks are headings in the corpus texts
+            if rng.random() < 0.25:
+                blocks.append(rng.choice(headings))
+            blocks.append(" ".join(rng.sample(sentences, rng.randint(2, 5))))
+        text = name_pattern.sub(name, "\n\n".join(blocks))
+        stem = f"{name.lower().replace(' ', '-')}_{i % DOCS_PER_MUNICIPALITY:02d}_{start}-{end}"
+        stem = re.sub(r"[^a-z0-9_.-]", "", stem)
+        meta = {
+            "municipality": {"name": name, "code": code},
+            "document_type": kind,
+            "title": title,
+            "period": {"start": start, "end": end},
+            "dates": {"signed": f"{start - 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"},
+        }
+        (dest / f"{stem}.txt").write_text(text, encoding="utf-8")
+        (dest / f"{stem}.meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        files.append(dest / f"{stem}.txt")
+    return files
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _pcts(seconds: list[float]) -> dict:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[min(len(ms) - 1, math.ceil(0.95 * len(ms)) - 1)]
+    return {"p50_ms": round(statistics.median(ms), 1), "p95_ms": round(p95, 1), "n": len(ms)}
+
+
+def _timed(fn, rounds: int = 1) -> list[float]:
+    out = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _queries() -> list[str]:
+    data = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"] if QUESTIONS.exists() else []
+    out = [q["question_nl"] for q in data]
+    return out or ["integrale controles tegen ondermijning", "drankketen op het erf", "cameratoezicht"]
+
+
+def _encode_throughput(texts: list[str]) -> dict:
+    """Passages/s of the configured runtime and of plain fp32 sentence-transformers, same texts."""
+    from search.embed import BATCH
+    from search.model import configured_runtime, load_model
+
+    out = {}
+    for runtime in dict.fromkeys([configured_runtime(), "torch"]):
+        model = load_model(runtime=runtime)
+        model.encode(texts[:8], batch_size=BATCH)  # warm-up
+        seconds = min(_timed(lambda m=model: m.encode(texts, batch_size=BATCH), rounds=2))
+        out[runtime] = round(len(texts) / seconds, 1)
+    return out
+
+
+def _search_latency(home: Path, queries: list[str]) -> dict:
+    from search import vector_index
+    from search.embed import _embed_query_cached, embed_query
+    from search.engine import load_index, search
+
+    idx = load_index(home)
+    runtime = idx.meta.get("runtime", "torch")
+    for q in queries:  # warm: index, model and lexical structures loaded
+        search(home, q)
+    full, floor = [], []
+    for q in queries:
+        _embed_query_cached.cache_clear()
+        full += _timed(lambda q=q: search(home, q))
+        _embed_query_cached.cache_clear()
+        floor += _timed(lambda q=q: vector_index.search(idx.dense, embed_query(q, runtime=runtime), 50))
+    return {"search": _pcts(full), "floor (query embedding + faiss)": _pcts(floor)}
+
+
+def _bare(store, sparql: str, **bind) -> list:
+    """The query straight on pyoxigraph (union default graph, the project's prefixes), rows consumed."""
+    import pyoxigraph as ox
+
+    from graph.namespaces import PREFIXES
+
+    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bind.items()} or None
+    return list(
+        store.store.query(sparql, substitutions=subs, prefixes=PREFIXES, use_default_graph_as_union=True)
+    )
+
+
+def _graph_latency(home: Path, rng: random.Random) -> dict:
+    from graph import queries
+    from graph.store import GraphStore
+    from search.compare import compare_documents
+
+    store = GraphStore.open(home, read_only=True)
+    pairs = [
+        ("integrale controles", "ondermijning"),
+        ("damocles", None),
+        ("bibob", None),
+        ("cameratoezicht", None),
+    ]
+    which_s, which_floor = [], []
+    for instrument, theme in pairs * 3:
+        concept = queries.resolve_concept(instrument, "instrument")
+        which_s += _timed(lambda i=instrument, t=theme: queries.which(store, instrument=i, theme=t))
+        bare = queries.load_query("which_instrument")
+        which_floor += _timed(lambda b=bare, c=concept: _bare(store, b, instrument=c.iri))
+    docs = store.document_ids()
+    compare_s, compare_floor = [], []
+    documents_query = queries.load_query("documents")
+    for _ in range(10):
+        a, b = rng.sample(docs, 2)
+        compare_s += _timed(lambda a=a, b=b: compare_documents(store, a, b))
+        compare_floor += _timed(lambda: _bare(store, documents_query))
+    aggregate = """
+        PREFIX bg: <https://w3id.org/beleidsgraaf/def#>
+        SELECT ?instrument (COUNT(DISTINCT ?doc) AS ?documents) WHERE {
+          ?fact a bg:InstrumentUse ; bg:concept ?instrument ; bg:inDocument ?doc .
+        } GROUP BY ?instrument ORDER BY DESC(?documents)"""
+    agg = _timed(lambda: store.select(aggregate), rounds=10)
+    agg_floor = _timed(lambda: _bare(store, aggregate), rounds=10)
+    store.close()
+    return {
+        "which": _pcts(which_s),
+        "which floor (bare pyoxigraph instrument query)": _pcts(which_floor),
+        "compare": _pcts(compare_s),
+        "compare floor (bare pyoxigraph document query)": _pcts(compare_floor),
+        "aggregate (GraphStore.select)": _pcts(agg),
+        "aggregate floor (bare pyoxigraph)": _pcts(agg_floor),
+    }
+
+
+def _ingest(home: Path, docs: Path) -> dict:
+    """Phase 1: ingest the generated documents (graph, then embeddings + index); timings per stage."""
+    from graph.build import ingest_paths
+    from search.engine import refresh
+
+    t0 = time.perf_counter()
+    report = ingest_paths([docs], home, progress=False)
+    graph_seconds = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    stats = refresh(home, progress=False)
+    index_seconds = time.perf_counter() - t1
+    n = len(report.documents)
+    per_doc = {k: v / max(n, 1) for k, v in report.stage_seconds.items()}
+    per_doc["embed + index"] = index_seconds / max(n, 1)
+    return {
+        "documents": n,
+        "failures": len(report.failures),
+        "ingest_seconds": {"graph": round(graph_seconds, 1), "embed + index": round(index_seconds, 1)},
+        "embedded": stats.get("embedded"),
+        "per_document_seconds": {k: round(v, 4) for k, v in sorted(per_doc.items(), key=lambda x: -x[1])},
+        "peak_rss_mb_ingest": _peak_rss_mb(),
+    }
+
+
+def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
+    """Generate, ingest (skipped when ``keep`` already holds this run's ingest), then measure at size."""
+    from graph.build import ingest_paths, remove
+    from search.embed import passage_text
+    from search.engine import refresh, search_dir
+    from search.model import configured_runtime
+
+    rng = random.Random(7)
+    work = Path(tempfile.mkdtemp(prefix="bench-country-"))
+    home = keep or work / "home"
+    os.environ["BELEIDSGRAAF_EMBED_CACHE"] = str(home / "cache" / "embeddings.sqlite")  # empty, own
+    phase1 = home / "bench_country_ingest.json"
+    try:
+        files = generate(work / "docs", documents + 1, corpus)
+        extra = files.pop()  # the document added and removed at size
+        extra_dir = work / "extra"
+        extra_dir.mkdir()
+        for f in (extra, extra.with_suffix("").with_suffix(".meta.json")):
+            shutil.move(str(f), extra_dir / f.name)
+        if phase1.exists() and json.loads(phase1.read_text())["documents"] == documents:
+            ingest = json.loads(phase1.read_text())
+        else:
+            ingest = _ingest(home, work / "docs")
+            phase1.write_text(json.dumps(ingest, indent=2))
+        n = ingest["documents"]
+        passages = json.loads((search_dir(home) / "passages.json").read_text(encoding="utf-8"))
+        sample = ["passage: " + passage_text(p) for p in rng.sample(passages, min(256, len(passages)))]
+        throughput = _encode_throughput(sample)
+        latency = {**_search_latency(home, _queries()), **_graph_latency(home, rng)}
+        t2 = time.perf_counter()
+        ingest_paths([extra_dir], home, progress=False)
+        refresh(home, progress=False)
+        add_seconds = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        remove(home, extra.name)
+        refresh(home, progress=False)
+        remove_seconds = time.perf_counter() - t3
+        country = COUNTRY_MUNICIPALITIES * DOCS_PER_MUNICIPALITY
+        total_per_doc = sum(ingest["ingest_seconds"].values()) / max(n, 1)
+        return {
+            **ingest,
+            "passages": len(passages),
+            "runtime": configured_runtime(),
+            "measured_at_full_size": n >= country,
+            "country_hours_extrapolated": round(total_per_doc * country / 3600, 2),
+            "encode_passages_per_second": throughput,
+            "store_mb": round(_du(home / "store") / 1e6, 1),
+            "index_mb": round(_du(search_dir(home)) / 1e6, 1),
+            "peak_rss_mb": _peak_rss_mb(),
+            "latency": latency,
+            "add_one_document_seconds": round(add_seconds, 2),
+            "remove_one_document_seconds": round(remove_seconds, 2),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _print(result: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    n = result["documents"]
+    full = COUNTRY_MUNICIPALITIES * DOCS_PER_MUNICIPALITY
+    scope = "full size" if result["measured_at_full_size"] else f"{n} documents (country: ×{full / n:.1f})"
+    table = Table(
+        title=f"Country benchmark: {scope}, {result['passages']} passages, runtime {result['runtime']}"
+    )
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("floor", justify="right")
+    thr = result["encode_passages_per_second"]
+    table.add_row("encode passages/s", str(thr.get(result["runtime"])), f"{thr.get('torch')} (fp32 torch)")
+    for stage, seconds in result["per_document_seconds"].items():
+        table.add_row(f"ingest s/document: {stage}", f"{seconds:.3f}", "")
+    table.add_row("ingest, whole country (h, extrapolated)", str(result["country_hours_extrapolated"]), "")
+    table.add_row("store MB / index MB", f"{result['store_mb']} / {result['index_mb']}", "")
+    table.add_row(
+        "peak RSS MB (ingest / whole run)", f"{result['peak_rss_mb_ingest']} / {result['peak_rss_mb']}", ""
+    )
+    lat = result["latency"]
+    pairs = [
+        ("search", "floor (query embedding + faiss)"),
+        ("which", "which floor (bare pyoxigraph instrument query)"),
+        ("compare", "compare floor (bare pyoxigraph document query)"),
+        ("aggregate (GraphStore.select)", "aggregate floor (bare pyoxigraph)"),
+    ]
+    for name, floor in pairs:
+        a, b = lat[name], lat[floor]
+        table.add_row(
+            f"{name} p50 / p95 ms", f"{a['p50_ms']} / {a['p95_ms']}", f"{b['p50_ms']} / {b['p95_ms']}"
+        )
+    table.add_row("add one document (s)", str(result["add_one_document_seconds"]), "")
+    table.add_row("remove one document (s)", str(result["remove_one_document_seconds"]), "")
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=COUNTRY_MUNICIPALITIES * DOCS_PER_MUNICIPALITY)
+    parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
+    parser.add_argument("--keep", type=Path, default=None, help="data folder to keep (default: temporary)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "country.json")
+    args = parser.parse_args()
+    result = run(args.documents, args.corpus, args.keep)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+    _print(result)
+
+
+if __name__ == "__main__":
+    main()
