@@ -155,20 +155,6 @@ def _queries() -> list[str]:
     return out or ["integrale controles tegen ondermijning", "drankketen op het erf", "cameratoezicht"]
 
 
-def _encode_throughput(texts: list[str]) -> dict:
-    """Passages/s of the configured runtime and of plain fp32 sentence-transformers, same texts."""
-    from search.embed import BATCH
-    from search.model import configured_runtime, load_model
-
-    out = {}
-    for runtime in dict.fromkeys([configured_runtime(), "torch"]):
-        model = load_model(runtime=runtime)
-        model.encode(texts[:8], batch_size=BATCH)  # warm-up
-        seconds = min(_timed(lambda m=model: m.encode(texts, batch_size=BATCH), rounds=2))
-        out[runtime] = round(len(texts) / seconds, 1)
-    return out
-
-
 def _search_latency(home: Path, queries: list[str]) -> dict:
     from search import vector_index
     from search.embed import _embed_query_cached, embed_query
@@ -268,10 +254,11 @@ def _ingest(home: Path, docs: Path) -> dict:
 
 def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
     """Generate, ingest (skipped when ``keep`` already holds this run's ingest), then measure at size."""
+    from benchmarks import bench_embed
     from graph.build import ingest_paths, remove
-    from search.embed import passage_text
+    from search.embed import _prompt, passage_text
     from search.engine import refresh, search_dir
-    from search.model import configured_runtime
+    from search.model import configured_runtime, load_model
 
     rng = random.Random(7)
     work = Path(tempfile.mkdtemp(prefix="bench-country-"))
@@ -292,8 +279,9 @@ def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
             phase1.write_text(json.dumps(ingest, indent=2))
         n = ingest["documents"]
         passages = json.loads((search_dir(home) / "passages.json").read_text(encoding="utf-8"))
-        sample = ["passage: " + passage_text(p) for p in rng.sample(passages, min(256, len(passages)))]
-        throughput = _encode_throughput(sample)
+        prompt = _prompt(load_model(), "passage")
+        sample = [prompt + passage_text(p) for p in rng.sample(passages, min(256, len(passages)))]
+        throughput = bench_embed.throughput(sample, list(dict.fromkeys([configured_runtime(), "torch"])))
         latency = {**_search_latency(home, _queries()), **_graph_latency(home, rng)}
         t2 = time.perf_counter()
         ingest_paths([extra_dir], home, progress=False)
@@ -338,7 +326,8 @@ def _print(result: dict) -> None:
     table.add_column("value", justify="right")
     table.add_column("floor", justify="right")
     thr = result["encode_passages_per_second"]
-    table.add_row("encode passages/s", str(thr.get(result["runtime"])), f"{thr.get('torch')} (fp32 torch)")
+    ours, plain = thr[result["runtime"]]["passages_per_s"], thr["torch"]["passages_per_s"]
+    table.add_row("encode passages/s", str(ours), f"{plain} (plain fp32 sentence-transformers)")
     for stage, seconds in result["per_document_seconds"].items():
         table.add_row(f"ingest s/document: {stage}", f"{seconds:.3f}", "")
     table.add_row("ingest, whole country (h, extrapolated)", str(result["country_hours_extrapolated"]), "")
