@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ontology.errors import BadParameter
+
 log = logging.getLogger(__name__)
 for _noisy in ("sentence_transformers", "transformers"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
@@ -47,7 +49,9 @@ def configured_runtime(runtime: str | None = None) -> str:
     """The embedding runtime: explicit argument, else $BELEIDSGRAAF_RUNTIME, else the default."""
     chosen = runtime or os.environ.get("BELEIDSGRAAF_RUNTIME") or DEFAULT_RUNTIME
     if chosen not in RUNTIMES:
-        raise ValueError(f"unknown embedding runtime {chosen!r}: choose one of {', '.join(RUNTIMES)}")
+        raise BadParameter(
+            f"unknown embedding runtime {chosen!r}: choose one of {', '.join(RUNTIMES)}", runtime=chosen
+        )
     return chosen
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ontology.errors import BadParameter
+
 log = logging.getLogger(__name__)
 
 ONNX_DIR = "onnx"
@@ -101,7 +103,7 @@ def ensure_onnx(model_dir: Path, quantised: bool = True) -> Path:
     if _is_current(model_dir, quantised):
         return target
     if not (model_dir / "1_Pooling" / "config.json").exists():
-        raise ValueError(
+        raise BadParameter(
             f"{model_dir}: the ONNX runtime needs a sentence-transformers folder with mean pooling"
         )
     log.info("exporting %s to ONNX%s (once)", model_dir.name, " int8" if quantised else "")
@@ -137,7 +139,7 @@ class OnnxEncoder:
         st_config = json.loads((model_dir / "sentence_bert_config.json").read_text())
         pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text())
         if not pooling.get("pooling_mode_mean_tokens"):
-            raise ValueError(f"{model_dir}: only mean pooling is supported by the ONNX runtime")
+            raise BadParameter(f"{model_dir}: only mean pooling is supported by the ONNX runtime")
         prompts_file = model_dir / "config_sentence_transformers.json"
         self.prompts: dict[str, str] = (
             json.loads(prompts_file.read_text()).get("prompts", {}) if prompts_file.exists() else {}

@@ -89,6 +89,12 @@ def _print_result(result: dict) -> None:
 @click.option("--top-k", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--server",
+    envvar="BELEIDSGRAAF_SERVER",
+    default=None,
+    help="Ask a running server (its /api/search) instead of loading the index here ($BELEIDSGRAAF_SERVER).",
+)
 @click.pass_obj
 @user_errors
 def search_cmd(
@@ -103,24 +109,29 @@ def search_cmd(
     top_k: int,
     mode: str,
     as_json: bool,
+    server: str | None,
 ) -> None:
     """Search the ingested documents: which municipalities, with the passages that show it."""
-    from search.engine import search
-    from search.index import repair
+    options = {
+        "municipality": municipality,
+        "year": year,
+        "doc_type": doc_type,
+        "theme": theme,
+        "instrument": instrument,
+        "partner": partner,
+        "top_k": top_k,
+        "mode": mode,
+    }
+    if server:
+        from api.client import remote_search
 
-    repair(obj["home"], progress=True)  # an interrupted write left the index behind the graph
-    result = search(
-        obj["home"],
-        query,
-        municipality=municipality,
-        year=year,
-        doc_type=doc_type,
-        theme=theme,
-        instrument=instrument,
-        partner=partner,
-        top_k=top_k,
-        mode=mode,
-    )
+        result = remote_search(server, query, **options)
+    else:
+        from search.engine import search
+        from search.index import repair
+
+        repair(obj["home"], progress=True)  # an interrupted write left the index behind the graph
+        result = search(obj["home"], query, **options)
     if as_json:
         print_json(result)
     else:
