@@ -12,32 +12,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 def corpus_passages(home: Path | None) -> list[dict]:
+    from benchmarks.corpus_store import corpus_store
     from graph import queries
-    from graph.build import ingest_paths
-    from graph.store import GraphStore
 
-    tmp = None
-    if home is None:
-        tmp = tempfile.TemporaryDirectory(prefix="bench-embed-")
-        home = Path(tmp.name)
-        ingest_paths([REPO / "corpus"], home, progress=False)
-    store = GraphStore.open(home, read_only=True)
-    try:
+    with corpus_store(home) as store:
         return queries.passages(store)
-    finally:
-        store.close()
-        if tmp:
-            tmp.cleanup()
 
 
 def throughput(texts: list[str], runtimes: list[str], rounds: int = 3) -> dict[str, dict]:

@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
 from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _best(fn, rounds: int) -> tuple[float, float, object]:
@@ -35,21 +32,14 @@ def run(home: Path | None, rounds: int) -> dict:
     import owlrl
     from rdflib import Graph, URIRef
 
-    from graph.build import ingest_paths
+    from benchmarks.corpus_store import corpus_store
     from graph.namespaces import asserted_graph
     from graph.reason import _is_trivial, infer_document, infer_document_full, ontology_closure
     from graph.schema import ontology_graph
-    from graph.store import GraphStore
     from ontology import ID, TOOI_GEMEENTE
 
-    tmp = None
-    if home is None:
-        tmp = tempfile.TemporaryDirectory(prefix="bench-reason-")
-        home = Path(tmp.name)
-        ingest_paths([REPO / "corpus"], home, progress=False)
-    store = GraphStore.open(home, read_only=True)
-    graphs = {d: store.export_graph(asserted_graph(d)) for d in store.document_ids()}
-    store.close()
+    with corpus_store(home) as store:
+        graphs = {d: store.export_graph(asserted_graph(d)) for d in store.document_ids()}
     doc_id, asserted = max(graphs.items(), key=lambda kv: len(kv[1]))
     t0 = time.perf_counter()
     ontology_closure()
@@ -76,8 +66,6 @@ def run(home: Path | None, rounds: int) -> dict:
         }
 
     mine, theirs = project(ours), project(ref)
-    if tmp:
-        tmp.cleanup()
     return {
         "document": doc_id,
         "asserted_triples": len(asserted),
