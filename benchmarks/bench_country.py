@@ -187,6 +187,7 @@ def _bare(store, sparql: str, **bind) -> list:
 
 def _graph_latency(home: Path, rng: random.Random) -> dict:
     from graph import queries
+    from graph.read import load_query, resolve_concept
     from graph.store import GraphStore
     from search.compare import compare_documents
 
@@ -199,13 +200,13 @@ def _graph_latency(home: Path, rng: random.Random) -> dict:
     ]
     which_s, which_floor = [], []
     for instrument, theme in pairs * 3:
-        concept = queries.resolve_concept(instrument, "instrument")
+        concept = resolve_concept(instrument, "instrument")
         which_s += _timed(lambda i=instrument, t=theme: queries.which(store, instrument=i, theme=t))
-        bare = queries.load_query("which_instrument")
+        bare = load_query("which_instrument")
         which_floor += _timed(lambda b=bare, c=concept: _bare(store, b, instrument=c.iri))
     docs = store.document_ids()
     compare_s, compare_floor = [], []
-    documents_query = queries.load_query("documents")
+    documents_query = load_query("documents")
     for _ in range(10):
         a, b = rng.sample(docs, 2)
         compare_s += _timed(lambda a=a, b=b: compare_documents(store, a, b))
