@@ -85,8 +85,11 @@ def which(
         query["theme"] = concept_json(theme_concept)
 
     theme_docs: dict[str, list[dict[str, Any]]] = {}
-    if theme_concept:
+    if theme_concept and not instrument:
         theme_docs = _concept_facts(store, theme_concept, BG.ThemeFact, docs)
+    elif theme_concept:  # beside an instrument the theme's facts only decide "same_document": no evidence
+        rows = run(store, "which_concept_docs", target=theme_concept.iri, kind=str(BG.ThemeFact))
+        theme_docs = {row["doc"]: [] for row in rows}
 
     if instrument:
         concept = resolve_concept(instrument, "instrument")
