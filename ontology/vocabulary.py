@@ -18,6 +18,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from ontology import DEF, SCHEME, SCHEME_FILES, concept_id, concept_iri
+from ontology.disk_cache import cached, content_key
 from ontology.errors import BadParameter, UnknownLabel
 
 __all__ = [
@@ -131,7 +132,9 @@ def _parse(files: tuple[Path, ...]) -> dict[str, Concept]:
 
 @lru_cache(maxsize=4)
 def _load(files: tuple[Path, ...]) -> dict[str, Concept]:
-    return _parse(files)
+    """Parsed once per content of the files and this module (on disk, so a new process skips rdflib)."""
+    key = content_key([*files, Path(__file__)])
+    return cached("concepts", key, lambda: _parse(files))
 
 
 def load_concepts(files: list[Path] | None = None) -> dict[str, Concept]:

@@ -18,14 +18,27 @@ import bm25s
 import numpy as np
 
 from ingest.nlp import lemma_for
+from ontology.disk_cache import cached, content_key
 
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 
-@lru_cache(maxsize=1)
-def _lookup_table() -> dict:
+def _spacy_data_key() -> str:
+    """Versions of the packages the lemma table and stop words come from (the disk cache key)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("spacy", "spacy-lookups-data"):
+        try:
+            found.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package} absent")
+    return ", ".join(found)
+
+
+def _load_lookup_table() -> dict:
     try:
         from spacy.lookups import load_lookups
 
@@ -36,10 +49,20 @@ def _lookup_table() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
+def _lookup_table() -> dict:
+    # cached on disk: importing spaCy (and torch under it) costs seconds in a fresh CLI process
+    return cached("nl-lemma-lookup", content_key([], _spacy_data_key()), _load_lookup_table)
+
+
+def _load_stop_words() -> frozenset[str]:
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    return cached("nl-stop-words", content_key([], _spacy_data_key()), _load_stop_words)
 
 
 @lru_cache(maxsize=200_000)

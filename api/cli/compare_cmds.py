@@ -12,7 +12,6 @@ from typing import Any
 import click
 
 from api.cli.common import print_json, user_errors
-from search.compare import CATEGORY_LABELS
 
 STATE_LABELS = {"added": ("+", "nieuw"), "removed": ("-", "vervallen"), "kept": ("=", "behouden")}
 EVIDENCE_CHARS = 110
@@ -47,6 +46,8 @@ def _doc_line(doc: dict) -> str:
 
 def format_comparison(result: dict) -> str:
     """A readable Dutch summary of a compare_documents result."""
+    from search.compare import CATEGORY_LABELS  # here: the comparison (numpy, model) loads on use only
+
     lines = [f"A: {_doc_line(result['a'])}", f"B: {_doc_line(result['b'])}", ""]
     for category, title in CATEGORY_LABELS.items():
         block = result[category]
