@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.openapi import SecurityHeaders
 from api.sparql.pool import PoolSettings, QueryPool
 from api.sparql.protocol import SparqlSettings, create_sparql_router
 from api.sparql.safety import Limits
@@ -165,6 +166,7 @@ def create_app(
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["X-Result-Truncated", "X-Result-Limit"],
     )
+    app.add_middleware(SecurityHeaders)
     sparql_settings = SparqlSettings(
         timeout=settings.sparql_timeout,
         row_limit=settings.sparql_row_limit,

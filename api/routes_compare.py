@@ -6,12 +6,13 @@ function the CLI prints, so the page, the JSON and the command line always agree
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.errors import dutch_message, http_status
+from api.openapi import error_responses
 from api.pages import TEMPLATES
 from api.routes_graph import store_of
 from graph import overview
@@ -32,12 +33,19 @@ router = APIRouter()
 # ------------------------------------------------------------------------------------------------ JSON
 
 
-@router.get("/api/compare", tags=["vergelijken"])
+@router.get(
+    "/api/compare",
+    tags=["vergelijken"],
+    description="Give either both `a` and `b`, or `municipality` alone (422 otherwise).",
+    responses=error_responses(404, 422, 503),
+)
 def api_compare(
     request: Request,
-    a: str | None = Query(None, description="Eerste document (bestandsnaam of doc_id)"),
-    b: str | None = Query(None, description="Tweede document (bestandsnaam of doc_id)"),
-    municipality: str | None = Query(None, description="Gemeente: vergelijk opeenvolgende perioden"),
+    a: str | None = Query(None, min_length=1, description="Eerste document (bestandsnaam of doc_id)"),
+    b: str | None = Query(None, min_length=1, description="Tweede document (bestandsnaam of doc_id)"),
+    municipality: str | None = Query(
+        None, min_length=1, description="Gemeente: vergelijk opeenvolgende perioden"
+    ),
     threshold: float | None = Query(None, ge=0.0, le=1.0, description="Cosinusdrempel voor doelen"),
 ) -> dict:
     """What changed between two documents, or between a municipality's successive policy periods."""
@@ -46,14 +54,25 @@ def api_compare(
     )
 
 
-@router.get("/api/matrix", tags=["vergelijken"], response_model=None)
+@router.get(
+    "/api/matrix",
+    tags=["vergelijken"],
+    response_model=None,
+    responses={
+        200: {
+            "description": "JSON, or with `format=csv` a CSV download",
+            "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},
+        },
+        **error_responses(404, 422, 503),
+    },
+)
 def api_matrix(
     request: Request,
-    kind: str = Query("instrument", description="instrument | partner"),
-    theme: str | None = Query(None, description="Thema (id of label)"),
-    period: str | None = Query(None, description="Jaar binnen de beleidsperiode"),
+    kind: Literal["instrument", "partner"] = Query("instrument", description="instrument | partner"),
+    theme: str | None = Query(None, min_length=1, description="Thema (id of label)"),
+    period: int | None = Query(None, ge=1800, le=2200, description="Jaar binnen de beleidsperiode"),
     used_only: bool = Query(False, description="Alleen toegepaste of voorgenomen instrumenten"),
-    format: str = Query("json", pattern="^(json|csv)$"),
+    format: Literal["json", "csv"] = Query("json"),
 ) -> Response | dict:
     """Municipality × concept matrix with documents and evidence per cell; ``format=csv`` for a download."""
     result = overview.matrix(store_of(request), kind, theme or None, period or None, used_only=used_only)
@@ -71,22 +90,22 @@ def api_matrix(
     return result
 
 
-@router.get("/api/timeline", tags=["vergelijken"])
+@router.get("/api/timeline", tags=["vergelijken"], responses=error_responses(404, 422, 503))
 def api_timeline(
     request: Request,
-    municipality: str = Query(..., description="Gemeente (naam of CBS-code)"),
-    concept: str | None = Query(None, description="Eén begrip (id of label)"),
-    kind: str | None = Query(None, description="theme | instrument | partner"),
+    municipality: str = Query(..., min_length=1, description="Gemeente (naam of CBS-code)"),
+    concept: str | None = Query(None, min_length=1, description="Eén begrip (id of label)"),
+    kind: Literal["theme", "instrument", "partner"] | None = Query(None, description="soort begrip"),
 ) -> dict:
     """Per concept, the periods and documents of one municipality in which it appears."""
     return overview.timeline(store_of(request), municipality, concept or None, kind=kind or None)
 
 
-@router.get("/api/unique", tags=["vergelijken"])
+@router.get("/api/unique", tags=["vergelijken"], responses=error_responses(404, 422, 503))
 def api_unique(
     request: Request,
-    municipality: str = Query(..., description="Gemeente (naam of CBS-code)"),
-    kind: str = Query("instrument", description="theme | instrument | partner"),
+    municipality: str = Query(..., min_length=1, description="Gemeente (naam of CBS-code)"),
+    kind: Literal["theme", "instrument", "partner"] = Query("instrument", description="soort begrip"),
 ) -> dict:
     """Concepts this municipality's documents name and no other municipality's documents do."""
     return overview.unique_concepts(store_of(request), municipality, kind)

@@ -5,10 +5,11 @@ Each route returns the dict of the graph.queries function the CLI prints, unchan
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from api.openapi import error_responses
 from graph import queries
 from graph.store import GraphStore
 from ontology.errors import BadParameter
@@ -17,6 +18,9 @@ router = APIRouter(prefix="/api", tags=["graph"])
 
 Label = Annotated[str | None, Query(max_length=200, description="Dutch or English label, or a concept id")]
 CONCEPT_TYPES = ("theme", "instrument", "partner", "law", "doctype", "status", "category")
+ConceptType = Literal["theme", "instrument", "partner", "law", "doctype", "status", "category"]
+NOT_FOUND = error_responses(404, 422, 503)
+PLAIN = error_responses(422, 503)
 
 
 def store_of(request: Request) -> GraphStore:
@@ -24,39 +28,59 @@ def store_of(request: Request) -> GraphStore:
     return request.app.state.stores.get()
 
 
-@router.get("/which", summary="Municipalities whose documents match an instrument, theme and/or partner")
+@router.get(
+    "/which",
+    summary="Municipalities whose documents match an instrument, theme and/or partner",
+    description="Criteria combine per document; without any criterion every municipality with a "
+    "stored document answers (each document matches the empty conjunction).",
+    responses=NOT_FOUND,
+)
 def which(request: Request, instrument: Label = None, theme: Label = None, partner: Label = None) -> dict:
-    if not any((instrument, theme, partner)):
-        raise BadParameter("give at least one of instrument, theme, partner")
     return queries.which(store_of(request), instrument=instrument, theme=theme, partner=partner)
 
 
-@router.get("/municipalities", summary="Municipalities with at least one stored document")
+@router.get("/municipalities", summary="Municipalities with at least one stored document", responses=PLAIN)
 def municipalities(request: Request) -> list[dict]:
     return queries.municipalities(store_of(request))
 
 
-@router.get("/municipalities/{name_or_code}", summary="One municipality: documents and concepts per period")
+@router.get(
+    "/municipalities/{name_or_code}",
+    summary="One municipality: documents and concepts per period",
+    responses=NOT_FOUND,
+)
 def municipality(request: Request, name_or_code: str) -> dict:
     return queries.municipality(store_of(request), name_or_code)
 
 
-@router.get("/documents", summary="Metadata of every stored document")
+@router.get("/documents", summary="Metadata of every stored document", responses=PLAIN)
 def documents(request: Request) -> list[dict]:
     return queries.documents(store_of(request))
 
 
-@router.get("/documents/{doc_id}", summary="One document: metadata, facts with evidence, passages")
+@router.get(
+    "/documents/{doc_id}",
+    summary="One document: metadata, facts with evidence, passages",
+    responses=NOT_FOUND,
+)
 def document(request: Request, doc_id: str) -> dict:
     return queries.document(store_of(request), doc_id)
 
 
-@router.get("/documents/{doc_id}/facts", summary="The facts extracted from one document, with evidence")
+@router.get(
+    "/documents/{doc_id}/facts",
+    summary="The facts extracted from one document, with evidence",
+    responses=NOT_FOUND,
+)
 def document_facts(request: Request, doc_id: str) -> dict:
     return queries.facts(store_of(request), doc_id)
 
 
-@router.get("/stats", summary="How much is in the store, and whether the search index is in step with it")
+@router.get(
+    "/stats",
+    summary="How much is in the store, and whether the search index is in step with it",
+    responses=PLAIN,
+)
 def stats(request: Request) -> dict:
     from search.index import store_stats
 
@@ -97,8 +121,10 @@ def concepts_payload(type: str | None = None) -> dict[str, Any]:
     }
 
 
-@router.get("/concepts", summary="Concept taxonomies with Dutch labels and hierarchy")
+@router.get(
+    "/concepts", summary="Concept taxonomies with Dutch labels and hierarchy", responses=error_responses(422)
+)
 def concepts(
-    type: Annotated[str | None, Query(description=f"one of {', '.join(CONCEPT_TYPES)}")] = None,
+    type: Annotated[ConceptType | None, Query(description="only concepts of this type")] = None,
 ) -> dict:
     return concepts_payload(type)

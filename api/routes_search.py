@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from api.openapi import error_responses
 from search.engine import search
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -18,10 +19,22 @@ def run_search(request: Request, q: str, **options: Any) -> dict:
     return search(request.app.state.settings.home, q, **options)
 
 
-@router.get("/search", summary="Semantic search: ranked passages and the municipalities they support")
+@router.get(
+    "/search",
+    summary="Semantic search: ranked passages and the municipalities they support",
+    responses=error_responses(400, 404, 422, 503),
+)
 def search_route(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=1000, description="question or keywords (Dutch)")],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=1000,
+            pattern=r"[^\W_]",  # as search.engine.validate_query: at least one letter or digit
+            description="question or keywords (Dutch or English), with at least one letter or digit",
+        ),
+    ],
     municipality: Filter = None,
     year: Annotated[int | None, Query(ge=1000, le=9999)] = None,
     type: Annotated[str | None, Query(max_length=200, description="document type label or id")] = None,

@@ -30,7 +30,6 @@ from graph.read import documents as _documents
 from graph.read import resolve_document as _resolve_document
 from graph.store import GraphStore
 from ontology import doc_iri
-from ontology.errors import BadParameter
 from ontology.municipalities import resolve_municipality
 from ontology.vocabulary import Concept
 
@@ -69,10 +68,9 @@ def which(
       instead (``basis: same_document``), because extraction attributes themes to instruments
       only when the text links them within a passage or section.
     - theme alone: a ThemeFact of the theme (or narrower). partner: a PartnerFact of it.
-    Criteria combine per document (a document must satisfy all of them).
+    Criteria combine per document (a document must satisfy all of them), so without any criterion
+    every document matches and every municipality with a stored document answers (no evidence).
     """
-    if not (instrument or theme or partner):
-        raise BadParameter("give at least one of instrument, theme, partner")
     docs = by_iri(_documents(store))
     query: dict[str, Any] = {}
     criteria: list[dict[str, list[dict[str, Any]]]] = []  # per criterion: doc IRI → evidence
@@ -128,7 +126,7 @@ def which(
         query["partner"] = concept_json(concept)
         criteria.append(_concept_facts(store, concept, BG.PartnerFact, docs))
 
-    matching = set.intersection(*(set(c) for c in criteria)) if criteria else set()
+    matching = set.intersection(*(set(c) for c in criteria)) if criteria else set(docs)
     by_muni: dict[str, dict[str, Any]] = {}
     for doc in sorted(matching, key=lambda d: docs[d].file if d in docs else d):
         meta = docs.get(doc)

@@ -32,8 +32,10 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import StringConstraints
 
 from api.errors import ApiError
+from api.openapi import error_responses
 from api.sparql.pool import MemoryExceeded, PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
 from api.sparql.results import GRAPH_TYPES, SELECT_TYPES, parse_accept
 from api.sparql.safety import Limits, check_operation
@@ -69,6 +71,35 @@ class _Request:
 
 
 UpdateRunner = Callable[[str], None]  # applies an update through a short-lived writable store handle
+
+
+# An absolute IRI (scheme first), as pyoxigraph needs for graph names.
+GraphIri = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")]
+RESULTS = {
+    "description": "Query results: SELECT/ASK as SPARQL results, CONSTRUCT/DESCRIBE and the service "
+    "description as RDF, negotiated by Accept or `format`",
+    "content": {media: {"schema": {}} for media in [*SELECT_TYPES.values(), *GRAPH_TYPES.values()]},
+}
+_TEXT = {"type": "string", "minLength": 1}
+POST_BODY = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "query": _TEXT,
+                    "update": _TEXT,
+                    "default-graph-uri": {"type": "string"},
+                    "named-graph-uri": {"type": "string"},
+                },
+                "oneOf": [{"required": ["query"]}, {"required": ["update"]}],
+            }
+        },
+        "application/sparql-query": {"schema": _TEXT},
+        "application/sparql-update": {"schema": _TEXT},
+    },
+}
 
 
 def _check_size(text: str | bytes | None, limit: int) -> None:
@@ -239,15 +270,19 @@ def create_sparql_router(
     @router.get(
         "/sparql",
         summary="SPARQL 1.1 query (GET), or the service description when no query is given",
-        responses={200: {"content": {m: {} for m in [*SELECT_TYPES.values(), *GRAPH_TYPES.values()]}}},
+        responses={
+            200: RESULTS,
+            303: {"description": "A browser (Accept: text/html) without a query goes to /sparql-editor"},
+            **error_responses(400, 405, 413, 422, 502, 503),
+        },
     )
     async def sparql_get(
         request: Request,
         query: Annotated[
             str | None, Query(description="SPARQL query; none gives the service description")
         ] = None,
-        default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-        named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+        default_graph_uri: Annotated[list[GraphIri] | None, Query(alias="default-graph-uri")] = None,
+        named_graph_uri: Annotated[list[GraphIri] | None, Query(alias="named-graph-uri")] = None,
         format: Annotated[
             str | None, Query(description="json, xml, csv, tsv, turtle, nt, jsonld (overrides Accept)")
         ] = None,
@@ -266,7 +301,14 @@ def create_sparql_router(
         return await answer_query(request, op)
 
     @router.post(
-        "/sparql", summary="SPARQL 1.1 query or update (POST form, sparql-query or sparql-update body)"
+        "/sparql",
+        summary="SPARQL 1.1 query or update (POST form, sparql-query or sparql-update body)",
+        responses={
+            200: RESULTS,
+            204: {"description": "Update applied (only with the configured bearer token)"},
+            **error_responses(400, 403, 413, 415, 502, 503),
+        },
+        openapi_extra={"requestBody": POST_BODY},
     )
     async def sparql_post(request: Request) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

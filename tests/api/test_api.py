@@ -99,8 +99,10 @@ def test_which_lists_municipalities_with_evidence(client):
         assert all(isinstance(e["start"], int) and e["end"] > e["start"] for e in municipality["evidence"])
 
 
-def test_which_needs_a_criterion_and_known_labels(client):
-    _error(client.get("/api/which"), 422, "bad_parameter")
+def test_which_without_criteria_lists_every_municipality_and_labels_must_be_known(client):
+    every = client.get("/api/which").json()["municipalities"]
+    listed = client.get("/api/municipalities").json()
+    assert every and sorted(m["code"] for m in every) == sorted(m["code"] for m in listed)
     error = _error(client.get("/api/which", params={"instrument": "damokles"}), 404, "unknown_label")
     assert any("amocles" in s for s in error["suggestions"])
 
