@@ -25,6 +25,13 @@ DATE_PROPERTIES = {
     "adopted": DCTERMS.issued,
     "in_force": BG.inForce,
 }
+# Which ValidityStatement kind supports which document property (see ingest.model.Validity).
+VALIDITY_PROPERTIES = {
+    "in_force": BG.inForce,
+    "in_force_until": BG.inForceUntil,
+    "lapsed_on": BG.lapsedOn,
+    "withdrawn": BG.withdrawn,
+}
 
 
 def local_iri(doc_id: str, local: str) -> URIRef:
@@ -130,6 +137,33 @@ def _document(b: _Builder) -> None:
     b.add(b.activity, BG.extractorVersion, Literal(EXTRACTOR_VERSION))
     ended = datetime.now(UTC).replace(microsecond=0)
     b.add(b.activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime))
+
+
+def _validity(b: _Builder) -> None:
+    """In force until / lapsed / withdrawn on the document, one bg:ValidityStatement per statement (its
+    evidence), and one bg:ReplacedRegulation per regulation the document replaces."""
+    validity, doc = b.doc.meta.validity, b.doc_node
+    if validity.in_force_until:
+        b.add(doc, BG.inForceUntil, _date_literal(validity.in_force_until))
+    if validity.lapsed_on:
+        b.add(doc, BG.lapsedOn, _date_literal(validity.lapsed_on))
+    if validity.withdrawn:
+        b.add(doc, BG.withdrawn, Literal(True))
+    for n, statement in enumerate(validity.statements, start=1):
+        node = local_iri(b.doc_id, f"validity/{n}")
+        b.part(node, BG.ValidityStatement)
+        b.add(node, BG.validityProperty, VALIDITY_PROPERTIES[statement.kind])
+        value = _date_literal(statement.value) if statement.value else Literal(True)
+        b.add(node, BG.statedValue, value)
+        b.evidence(node, [statement.evidence] if statement.evidence else [])
+    for n, replaced in enumerate(validity.replaces, start=1):
+        node = local_iri(b.doc_id, f"replaces/{n}")
+        b.part(node, BG.ReplacedRegulation)
+        b.add(doc, DCTERMS.replaces, node)
+        b.add(node, DCTERMS.title, Literal(replaced.title))
+        if replaced.year is not None:
+            b.add(node, BG.year, _year(replaced.year))
+        b.evidence(node, replaced.evidence)
 
 
 def _passages(b: _Builder) -> None:
@@ -273,6 +307,7 @@ def document_graph(doc: IngestedDocument) -> Graph:
     """The asserted triples of one ingested document."""
     builder = _Builder(doc)
     _document(builder)
+    _validity(builder)
     _passages(builder)
     _mentions(builder)
     _facts(builder)

@@ -54,6 +54,7 @@ CVDR_XML_FIELDS = {
     "issued": "Datum ondertekening",
     "isFormatOf": "Bron bekendmaking",
     "identifier": "Identificatie",
+    "redactioneleToevoeging": "Redactionele toevoeging",  # editorial note: succession, withdrawal
 }
 
 
@@ -597,7 +598,8 @@ def _load_xml(path: Path, data: bytes) -> LoadedText:
     for elem in root.iter():
         name = _local(elem.tag)
         label = CVDR_XML_FIELDS.get(name)
-        value = " ".join((elem.text or "").split())
+        # a note of several paragraphs (<al>) keeps one line per paragraph
+        value = "\n".join(" ".join(t.split()) for t in elem.itertext() if t.strip())
         if label and value and label not in fields:
             fields[label] = value
             if name == "creator":

@@ -547,7 +547,7 @@ def _iso(y: int, mo: int, d: int) -> str | None:
         return None
 
 
-def _date_pattern() -> str:
+def date_pattern() -> str:
     months = "|".join(sorted(language.metadata_cues()["months"], key=len, reverse=True))
     return r"(?:\d{1,2}\s+(?:" + months + r")\.?\s+\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
 
@@ -559,7 +559,7 @@ def infer_dates(text: str, fields: dict[str, str]) -> dict[str, tuple[str, Field
         iso = parse_dutch_date(fields.get(label, ""))
         if iso:
             out[kind] = (iso, FieldSource(f"cvdr:{label}", 0.9))
-    date_rx = _date_pattern()
+    date_rx = date_pattern()
     for cue in language.metadata_cues()["date_kind_cues"]:
         kind = cue["kind"]
         if kind in out:

@@ -51,6 +51,50 @@ class FieldSource:
 
 
 @dataclass
+class Evidence:
+    passage_id: str
+    start: int
+    end: int
+    quote: str  # the words that say it (source text, whitespace may be normalised)
+
+
+@dataclass
+class ValidityStatement:
+    """One statement about the document's own validity and where it was read.
+
+    ``kind`` is ``in_force``, ``in_force_until``, ``lapsed_on`` or ``withdrawn``; ``value`` an ISO date
+    (None for ``withdrawn``).  ``evidence`` is None when the value comes from format metadata that is
+    not part of the text (CVDR XML fields)."""
+
+    kind: str
+    value: str | None
+    source: FieldSource
+    evidence: Evidence | None = None
+
+
+@dataclass
+class ReplacedRegulation:
+    """An earlier regulation the document replaces or withdraws, as the text names it."""
+
+    title: str
+    year: int | None = None  # the year its name or its adoption date gives
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Validity:
+    """In force until, lapsed or withdrawn, and what the document replaces (in force from stays in
+    ``DocumentMeta.dates["in_force"]``).  ``lapsed_on`` is the date a text says it lapses or is
+    withdrawn (possibly in the future); ``withdrawn`` is set when it says so without a date."""
+
+    in_force_until: str | None = None
+    lapsed_on: str | None = None
+    withdrawn: bool = False
+    replaces: list[ReplacedRegulation] = field(default_factory=list)
+    statements: list[ValidityStatement] = field(default_factory=list)
+
+
+@dataclass
 class DocumentMeta:
     doc_id: str  # stable slug, e.g. "hengelo_integraal-veiligheidsbeleid_2024-2026"
     file: str  # file name as ingested
@@ -66,6 +110,7 @@ class DocumentMeta:
     sha256: str | None = None
     media_type: str | None = None  # text/plain, application/pdf, ...
     sources: dict[str, FieldSource] = field(default_factory=dict)  # field name -> how inferred
+    validity: Validity = field(default_factory=Validity)
 
 
 @dataclass
@@ -89,14 +134,6 @@ class Passage:
     page: int | None = None
     theme_ids: tuple[str, ...] = ()  # themes attributed from the section path
     block: str | None = None  # block kind, e.g. "ambitie", "doelstellingen", "huidige_inzet"
-
-
-@dataclass
-class Evidence:
-    passage_id: str
-    start: int
-    end: int
-    quote: str  # the words that say it (source text, whitespace may be normalised)
 
 
 @dataclass

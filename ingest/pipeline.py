@@ -3,8 +3,8 @@
 Each step is a function that takes the document state and returns it, registered by name with
 ``@step``; ``PIPELINE`` gives their order in one place:
 
-    setup → clean → segment → passages → nlp → mentions → instruments → themes → partners → goals
-    → targets
+    setup → clean → segment → passages → validity → nlp → mentions → instruments → themes → partners
+    → goals → targets
 
 A step reads what earlier steps left on the state (cleaned text, sections, passages, analysed chunks)
 and adds its part to the document. Each step's wall time is recorded in ``IngestedDocument.timings``
@@ -34,6 +34,7 @@ from ingest.passages import Chunk, attribute_themes, build_passages
 from ingest.segment import Segmentation, segment
 from ingest.targets import extract_targets
 from ingest.themes import theme_facts
+from ingest.validity import apply_validity
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,14 @@ def _passages(state: DocState) -> DocState:
     return state
 
 
+@step("validity")
+def _validity(state: DocState) -> DocState:
+    """In force until, lapsed or withdrawn, and what the document replaces, with spans in passages."""
+    doc = state.doc
+    apply_validity(doc.meta, doc.text, state.loaded.fields, doc.passages)
+    return state
+
+
 @step("nlp")
 def _nlp(state: DocState) -> DocState:
     """Sentences, lemmas and concept hits of every passage; themes of section titles and passages."""
@@ -160,6 +169,7 @@ PIPELINE: tuple[str, ...] = (
     "clean",
     "segment",
     "passages",
+    "validity",
     "nlp",
     "mentions",
     "instruments",
