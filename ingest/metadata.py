@@ -68,6 +68,19 @@ def _doctype_concepts() -> dict[str, list[str]]:
     }
 
 
+def _labels(concept: Any) -> list[str]:
+    labels = [concept.pref_label, *concept.alt_labels, *concept.hidden_labels]
+    return [lab for lab in labels if lab]
+
+
+def _instrument_labels(concept_id: str) -> list[str]:
+    """Dutch labels of an instrument concept (the pref label may hold "A / B": both count)."""
+    concept = load_concepts().get(concept_id)
+    if concept is None:
+        return []
+    return [part.strip() for lab in _labels(concept) for part in lab.split(" / ") if part.strip()]
+
+
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, tuple[str, ...]]:
     """code -> alias names ("Den Haag") from the ontology's alias list."""
@@ -327,6 +340,9 @@ def infer_title(text: str, fields: dict[str, str]) -> tuple[str | None, str | No
         if fields.get(label):
             title = fields[label].strip()
             return title, _line_after(front, title), FieldSource(f"cvdr:{label}", 1.0)
+    above = _line_before_version(front)
+    if above:
+        return above, None, FieldSource("cvdr:title-above-geldend", 0.95)
     subject = _header_field(front, language.metadata_cues()["title_field_labels"])
     if subject:
         value = re.sub(r"^\d{4,}\s*[-–:]\s*", "", subject).strip()
@@ -337,6 +353,17 @@ def infer_title(text: str, fields: dict[str, str]) -> tuple[str | None, str | No
             return fields[key], None, FieldSource(key, 0.6)
     title, subtitle = _heading_block(front)
     return title, subtitle, FieldSource("text:first-heading", 0.7)
+
+
+def _line_before_version(front: str) -> str | None:
+    """On a CVDR page the regulation's name is the heading right above "Geldend van … t/m …"."""
+    lines = [line.strip() for line in front.split("\n")]
+    version = re.compile(language.metadata_cues()["title_before_line"], re.I)
+    for i, line in enumerate(lines):
+        if version.match(line):
+            above = next((x for x in reversed(lines[:i]) if x), "")
+            return above if _heading_like(above, 200) else None
+    return None
 
 
 def _line_after(front: str, title: str) -> str | None:
@@ -382,7 +409,14 @@ def _header_field(front: str, labels: list[str]) -> str | None:
 
 
 def _heading_like(line: str, max_len: int = 90) -> bool:
-    return 0 < len(line) <= max_len and not line.endswith((".", ",", ";")) and not re.search(r"\t\d+$", line)
+    """A short line without closing punctuation, no table-of-contents entry and no bullet (a breadcrumb
+    "• Bestuur" above a web page's title is no title)."""
+    return (
+        0 < len(line) <= max_len
+        and not line.endswith((".", ",", ";"))
+        and not re.search(r"\t\d+$", line)
+        and not line.startswith(("•", "·", "- ", "* "))
+    )
 
 
 def _is_front_word(line: str) -> bool:
@@ -462,6 +496,8 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
                 scores[cid] += weight * min(hits, 3)
                 if weight >= 10:
                     in_title.add(cid)
+    if title:
+        _instrument_types(title, scores, in_title)
     if not scores:
         if re.search(cues["letter_salutation"], text[:5000], re.I | re.M) and re.search(
             cues["letter_closing"], text, re.I
@@ -474,6 +510,25 @@ def infer_doc_type(text: str, title: str | None, fields: dict[str, str]) -> tupl
     method = "title" if best in in_title else "text:front-matter"
     confidence = 0.9 if best in in_title else round(min(0.7, 0.3 + 0.05 * scores[best]), 2)
     return best, FieldSource(f"{method}:doctype-label", confidence)
+
+
+def _instrument_types(title: str, scores: dict[str, float], in_title: set[str]) -> None:
+    """Types about one instrument (Damocles, Bibob) need the title: their own label there, or the
+    instrument's label beside a generic type ("Beleidsregels toepassing Wet Bibob").  Named only in the
+    text they are dropped: a coffeeshop policy that cites artikel 13b is no Damocles policy."""
+    cues = language.metadata_cues()
+    generic = [c for c in cues["doctype_generic"] if c in in_title]
+    for doctype, instrument in cues["doctype_instruments"].items():
+        if doctype.startswith("_") or doctype in in_title:
+            continue
+        rx = _label_regex(_instrument_labels(instrument))
+        if generic and rx is not None and rx.search(title):
+            scores[doctype] += scores[generic[0]] + 1.0
+            in_title.add(doctype)
+            for g in generic:
+                in_title.discard(g)
+        else:
+            scores.pop(doctype, None)
 
 
 def _label_regex(labels: list[str]) -> re.Pattern[str] | None:

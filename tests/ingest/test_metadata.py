@@ -159,3 +159,44 @@ def test_period_variants_and_adoption_date(tmp_path):
     assert (meta.period_start, meta.period_end) == (2025, 2028)
     assert meta.title == "Integraal veiligheidsplan 2025-2028"
     assert meta.dates.get("adopted") == "2024-11-12"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # a policy about another subject that cites the instrument is not that instrument's policy type
+        (
+            "Coffeeshopbeleid gemeente Zuidstad 2021",
+            "Beleidsregels coffeeshops. Bij overtreding kan de burgemeester op grond van artikel 13b "
+            "Opiumwet het pand sluiten. Beleidsregel artikel 13b Opiumwet is van toepassing. "
+            "Een Bibob-toets maakt deel uit van de aanvraag (Bibob-beleidsregel).",
+            "doctype:beleidsregel",
+        ),
+        (
+            "Beleidsregels coffeeshops gemeente Zuidstad",
+            "Artikel 13b Opiumwet, Wet Bibob.",
+            "doctype:beleidsregel",
+        ),
+        # a generic policy rule whose title names the instrument is that instrument's policy rule
+        ("Beleidsregels toepassing Wet Bibob gemeente Zuidstad 2023", "", "doctype:bibob_beleidsregel"),
+        ("Beleidsregel sluiting drugspanden (artikel 13b Opiumwet)", "", "doctype:damoclesbeleid"),
+        ("Damoclesbeleid gemeente Zuidstad", "", "doctype:damoclesbeleid"),
+    ],
+)
+def test_document_type_is_told_apart_from_an_instrument_it_cites(title, text, expected):
+    from ingest.metadata import infer_doc_type
+
+    found = infer_doc_type(f"{title}\n\n{text}\n", title, {})
+    assert found is not None and found[0] == expected
+
+
+def test_cvdr_page_title_is_the_line_above_the_version_line():
+    from ingest.metadata import infer_title
+
+    text = (
+        "Regeling vervallen per 23-10-2024\n\nBeleidsregel toepassing Wet Bibob gemeente Zuidstad 2015\n\n"
+        "Geldend van 07-07-2015 t/m 22-10-2024\n\nIntitulé\n"
+    )
+    title, _, source = infer_title(text, {})
+    assert title == "Beleidsregel toepassing Wet Bibob gemeente Zuidstad 2015"
+    assert source.method == "cvdr:title-above-geldend"
