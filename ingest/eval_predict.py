@@ -32,6 +32,11 @@ def record(doc: Any) -> dict[str, Any]:
         "partners": sorted({p.concept_id for p in doc.partners}),
         "laws": sorted({m.concept_id for m in doc.mentions if m.concept_type == "law"}),
         "goals": [g.text for g in doc.goals],
+        "status_cues": [
+            {"id": m.concept_id, "status": m.status, "cue": getattr(m, "cue", None), "passage": m.passage_id}
+            for m in doc.mentions
+            if m.concept_type == "instrument" and m.status
+        ],
     }
 
 

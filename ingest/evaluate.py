@@ -199,6 +199,59 @@ def score_status(docs: dict[str, IngestedDocument | Record], gold: dict) -> dict
     }
 
 
+def score_cues(records_by_set: dict[str, dict[str, Record]], corpus_gold: dict | None) -> list[dict]:
+    """Each status cue that decided a mention: how often it fired (mentions and documents, per dev set)
+    and, on the corpus, its precision — the share of its mentions of a gold instrument whose status the
+    gold accepts for that instrument in that document.  Mentions decided by their block or by the
+    statement default are reported under ``(block)`` and ``(default)``."""
+    gold_docs = (corpus_gold or {}).get("documents", {})
+    rows: dict[str, dict[str, Any]] = {}
+    for set_name, records in records_by_set.items():
+        for name, rec in records.items():
+            accepted = {
+                item["id"]: gold_status(item.get("status", ""))
+                for item in gold_docs.get(name, {}).get("instruments", [])
+            }
+            for hit in rec.get("status_cues", []):
+                key = hit["cue"] or "(block or default)"
+                row = rows.setdefault(
+                    key, {"cue": key, "status": hit["status"], "fired": {}, "right": 0, "judged": 0}
+                )
+                fired = row["fired"].setdefault(
+                    set_name, {"mentions": 0, "passages": set(), "documents": set()}
+                )
+                fired["mentions"] += 1
+                fired["passages"].add(hit["passage"])
+                fired["documents"].add(name)
+                if set_name == "corpus" and hit["id"] in accepted:
+                    row["judged"] += 1
+                    row["right"] += hit["status"] in accepted[hit["id"]]
+    out = []
+    for row in rows.values():
+        row["precision"] = round(row["right"] / row["judged"], 3) if row["judged"] else None
+        row["passages"] = sum(len(f["passages"]) for f in row["fired"].values())
+        row["fired"] = {
+            k: {"mentions": f["mentions"], "passages": len(f["passages"]), "documents": len(f["documents"])}
+            for k, f in row["fired"].items()
+        }
+        out.append(row)
+    return sorted(out, key=lambda r: (r["passages"], r["cue"]))
+
+
+def format_cues(rows: list[dict]) -> str:
+    """One line per cue: corpus precision (right/judged), then passages/documents it fired in per set."""
+    lines = [f"{'precision':>9} {'right':>5}/{'n':<4} {'corpus p/d':>10} {'munis p/d':>9}  cue"]
+    for r in rows:
+        prec = f"{r['precision']:.3f}" if r["precision"] is not None else "-"
+        c = r["fired"].get("corpus", {"passages": 0, "documents": 0})
+        m = r["fired"].get("municipalities", {"passages": 0, "documents": 0})
+        lines.append(
+            f"{prec:>9} {r['right']:>5}/{r['judged']:<4} {c['passages']:>5}/{c['documents']:<4} "
+            f"{m['passages']:>5}/{m['documents']:<3}  {r['cue'][:140]}"
+        )
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------- municipalities
 
 
@@ -484,7 +537,10 @@ def run(corpus_dir: Path, code: Path | None = None) -> dict[str, Any]:
     paths = [p for files, _ in sets.values() for p in files]
     other = _predict_with(code, paths) if code else None
     log.info("ingesting %d dev-set documents with this checkout", len(paths))
-    runs = {"current": score_records(predict(paths), sets)}
+    records = predict(paths)
+    runs = {"current": score_records(records, sets)}
+    by_set = {k: {p.name: records[p.name] for p in files} for k, (files, _) in sets.items()}
+    runs["current"]["cues"] = score_cues(by_set, sets.get("corpus", (None, None))[1])
     if other is not None:
         stdout, _ = other.communicate()
         if other.returncode != 0:
@@ -499,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of the corpus files")
     parser.add_argument("--code", type=Path, help="another checkout to score beside this one (its ingest/)")
     parser.add_argument("--json", action="store_true", help="print all scores as JSON")
+    parser.add_argument("--cues", action="store_true", help="also print each status cue's precision")
     args = parser.parse_args(argv)
     if not SHARED_EVAL.exists():
         log.warning("no eval sets at %s; nothing to score", SHARED_EVAL)
@@ -520,6 +577,9 @@ def main(argv: list[str] | None = None) -> int:
     if "municipalities" in current:
         print("\n== municipalities: per document (current) ==")
         print(format_municipalities(current["municipalities"]))
+    if args.cues:
+        print("\n== status cues (current): corpus precision, passages/documents fired per set ==")
+        print(format_cues(current["cues"]))
     return 0
 
 

@@ -1,7 +1,8 @@
 """Instrument facts: what a document says about each instrument it names ("mention is not use").
 
 Every instrument mention gets a status from its sentence, block and line (``ingest.status``); the
-document-level fact takes the strongest claim, the themes the instrument is named with, and evidence
+document-level fact takes the strongest claim of the mentions decided by a cue or block
+(``status.document_status``), the themes the instrument is named with, and evidence
 that says what the status says first.
 """
 
@@ -11,7 +12,7 @@ from collections import defaultdict
 
 from ingest.extract import MAX_EVIDENCE, AnalysedChunk, evidence_span
 from ingest.model import Evidence, InstrumentUse, Mention
-from ingest.status import mention_status, strongest
+from ingest.status import Decision, document_status, mention_decision
 
 SECTION_BODY_SENTENCES = 3
 
@@ -32,9 +33,9 @@ def _section_body(analysed: list[AnalysedChunk], section: int) -> list[tuple[str
 def instrument_facts(
     analysed: list[AnalysedChunk], offsets: list[int], source: str, mentions: list[Mention]
 ) -> list[InstrumentUse]:
-    """One InstrumentUse per instrument named: the strongest status over its mentions (each mention's
-    status is set on it too), the themes of its passages and sentences, and its evidence."""
-    statuses: dict[str, list[str]] = defaultdict(list)
+    """One InstrumentUse per instrument named: the document status over its mentions (each mention's
+    status and deciding cue are set on it too), the themes of its passages and sentences, and its evidence."""
+    statuses: dict[str, list[Decision]] = defaultdict(list)
     themes: dict[str, list[str]] = defaultdict(list)
     evidence: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
     mention_iter = iter(mentions)  # same order as the hits below
@@ -47,7 +48,7 @@ def instrument_facts(
             if sent is None:
                 continue
             body = _section_body(analysed, ac.chunk.section) if sent.line_kind == "heading" else None
-            status = mention_status(
+            decision = mention_decision(
                 sent.text,
                 sent.lemmas,
                 sent.line_kind,
@@ -55,9 +56,10 @@ def instrument_facts(
                 body,
                 span=(hit.start - sent.start, hit.end - sent.start),
             )
-            mention.status = status
+            status = mention.status = decision.status
+            mention.cue = decision.cue
             cid = hit.concept_id
-            statuses[cid].append(status)
+            statuses[cid].append(decision)
             for theme in ac.chunk.passage.theme_ids:
                 if theme not in themes[cid]:
                     themes[cid].append(theme)
@@ -68,7 +70,7 @@ def instrument_facts(
             evidence[cid].append((status, evidence_span(ac, sent.start, sent.end, offsets, source)))
     return [
         InstrumentUse(cid, status, tuple(themes[cid]), _evidence_for(status, evidence[cid]))
-        for cid, status in ((cid, strongest(statuses[cid])) for cid in statuses)
+        for cid, status in ((cid, document_status(statuses[cid])) for cid in statuses)
     ]
 
 

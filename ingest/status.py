@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from ingest.blocks import block_status, is_intention_block
 from ingest.model import STATUSES
@@ -64,8 +65,10 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def sentence_cue(text: str, lemmas: str = "", span: tuple[int, int] | None = None) -> tuple[str, str] | None:
-    """(cue group, status) of the first cue group a text matches, or None.
+def sentence_cue(
+    text: str, lemmas: str = "", span: tuple[int, int] | None = None
+) -> tuple[str, str, str] | None:
+    """(cue group, status, cue pattern) of the first cue a text matches, or None.
 
     With ``span`` (the mention's offsets in ``text``), an anchored group ("Uitvoeren van de", "Werken
     met het") counts only when its match stands right before the mention."""
@@ -76,10 +79,10 @@ def sentence_cue(text: str, lemmas: str = "", span: tuple[int, int] | None = Non
             if name in anchored and span is not None:
                 m = p.search(text.lower())
                 if m and m.end() <= span[0] and len(text[m.end() : span[0]].split()) <= 1:
-                    return name, status
+                    return name, status, p.pattern
                 continue
             if p.search(lower) or (lemmas and p.search(lemmas)):
-                return name, status
+                return name, status, p.pattern
     return None
 
 
@@ -116,7 +119,7 @@ def _goal_block_keeps() -> set[str]:
     return set(language.cues().get("status_goal_block_keeps", []))
 
 
-def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tuple[str, str] | None:
+def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tuple[str, str, str] | None:
     """Cue of the mention's clause, else of its part of a contrast ("..., maar ..."), else of its
     sentence; a framework preposition right before the mention ("conform het plan") says the
     instrument is in force."""
@@ -124,7 +127,7 @@ def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tu
         return sentence_cue(text, lemmas)
     start, end = span
     if _framework_before().search(_norm(text[max(0, start - 40) : start]) + " "):
-        return "toegepast:kader", "toegepast"
+        return "toegepast:kader", "toegepast", language.cues()["status_framework_before"]
     clause = clause_of(text, start, end)
     segment = clause_of(text, start, end, contrast_only=True)
     offset = text.find(clause)
@@ -137,6 +140,21 @@ def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tu
     return sentence_cue(text, lemmas, span)
 
 
+# How a mention's status was decided: its own words, its block, or only the default reading of a
+# statement (``document_status`` lets the mentions with a cue or block decide before the defaults).
+BASES = ("cue", "block", "default")
+
+
+class Decision(NamedTuple):
+    status: str
+    basis: str  # one of BASES
+    cue: str | None = None  # "group: pattern" of the cue that decided, for measuring cue precision
+
+
+def _by_cue(cue: tuple[str, str, str]) -> Decision:
+    return Decision(cue[1], "cue", f"{cue[0]}: {cue[2]}")
+
+
 def mention_status(
     text: str,
     lemmas: str,
@@ -145,7 +163,19 @@ def mention_status(
     section_body: list[tuple[str, str]] | None = None,
     span: tuple[int, int] | None = None,
 ) -> str:
-    """Status of one instrument mention.
+    """Status of one instrument mention (see ``mention_decision``)."""
+    return mention_decision(text, lemmas, line_kind, block, section_body, span).status
+
+
+def mention_decision(
+    text: str,
+    lemmas: str,
+    line_kind: str,
+    block: str | None,
+    section_body: list[tuple[str, str]] | None = None,
+    span: tuple[int, int] | None = None,
+) -> Decision:
+    """Status of one instrument mention, with how it was decided.
 
     ``text``/``lemmas`` are the sentence that names the instrument, ``line_kind`` the kind of line it
     stands on, ``block`` the block kind of its section; ``section_body`` the (text, lemmas) of the first
@@ -160,35 +190,36 @@ def mention_status(
     )
     if in_goal_list:
         if cue and cue[0] in _goal_block_keeps():
-            return cue[1]
-        return "voornemen"
+            return _by_cue(cue)
+        return Decision("voornemen", "block")
     if cue:
-        return cue[1]
+        return _by_cue(cue)
     from_block = block_status(block)
     if from_block:
-        return from_block
+        return Decision(from_block, "block")
     if is_lone_title(text, line_kind):
-        return DEFAULT_STATUS
-    return _statement_default()
+        return Decision(DEFAULT_STATUS, "default")
+    return Decision(_statement_default(), "default")
 
 
-def _heading_status(block: str | None, section_body: list[tuple[str, str]] | None) -> str:
+def _heading_status(block: str | None, section_body: list[tuple[str, str]] | None) -> Decision:
     """A heading takes the first cue of its body; a heading with no body is a title only.
 
     Under a goal block the body describes the state aimed for, so only a non-use cue there beats
     the block's intention."""
     if not section_body:
-        return DEFAULT_STATUS
+        return Decision(DEFAULT_STATUS, "default")
     for body_text, body_lemmas in section_body:
         cue = sentence_cue(body_text, body_lemmas)
         if not cue:
             continue
         if is_intention_block(block) and (cue[1] == "toegepast" or cue[0] not in _goal_block_keeps()):
-            return "voornemen"
-        return cue[1]
+            return Decision("voornemen", "block")
+        return _by_cue(cue)
     if is_intention_block(block):
-        return "voornemen"
-    return block_status(block) or _statement_default()
+        return Decision("voornemen", "block")
+    from_block = block_status(block)
+    return Decision(from_block, "block") if from_block else Decision(_statement_default(), "default")
 
 
 def _statement_default() -> str:
@@ -196,8 +227,16 @@ def _statement_default() -> str:
 
 
 def strongest(statuses: list[str]) -> str:
-    """Document-level status: the strongest claim among the mentions (toegepast first)."""
+    """The strongest claim among statuses (toegepast first)."""
     known = [s for s in statuses if s in STATUSES]
     if not known:
         return DEFAULT_STATUS
     return min(known, key=STATUSES.index)
+
+
+def document_status(decisions: list[Decision]) -> str:
+    """Document-level status from its mentions' (status, basis): the strongest claim among the mentions
+    with the most telling basis.  A sentence that names an instrument without any cue is read as
+    practice only when no sentence says more about it ("we gaan X opzetten" beats a bare "X")."""
+    told = [d.status for d in decisions if d.basis != "default"]
+    return strongest(told or [d.status for d in decisions])

@@ -133,3 +133,29 @@ def test_json_output_has_both_sets_when_gold_is_present(tmp_path, monkeypatch, c
     current = result["runs"]["current"]["corpus"]
     assert current["extraction"]["overall"]["instruments"]["tp"] == 1
     assert current["status"]["overall"] == {"agree": 1, "total": 1, "majority": 1}
+
+
+def test_cue_precision_is_measured_against_the_gold_status_per_document():
+    from ingest.evaluate import score_cues
+
+    gold = {"documents": {"x.txt": {"instruments": [{"id": "instrument:a", "status": "voornemen"}]}}}
+    hits = [
+        {"id": "instrument:a", "status": "voornemen", "cue": "voornemen: zal", "passage": "x/p1"},
+        {"id": "instrument:a", "status": "toegepast", "cue": "toegepast: hebben we", "passage": "x/p2"},
+        {"id": "instrument:unknown", "status": "voornemen", "cue": "voornemen: zal", "passage": "x/p3"},
+    ]
+    munis = [{"id": "instrument:a", "status": "voornemen", "cue": "voornemen: zal", "passage": "y/p1"}]
+    rows = {
+        r["cue"]: r
+        for r in score_cues(
+            {
+                "corpus": {"x.txt": _record(status_cues=hits)},
+                "municipalities": {"y.txt": _record(status_cues=munis)},
+            },
+            gold,
+        )
+    }
+    assert rows["voornemen: zal"]["precision"] == 1.0 and rows["voornemen: zal"]["judged"] == 1
+    assert rows["voornemen: zal"]["fired"]["municipalities"] == {"mentions": 1, "passages": 1, "documents": 1}
+    assert rows["voornemen: zal"]["passages"] == 3
+    assert rows["toegepast: hebben we"]["precision"] == 0.0

@@ -40,7 +40,6 @@ EVAL = ROOT.parent / "shared" / "eval"
         ("In 2021 zijn we begonnen met een persoonsgerichte aanpak.", "toegepast"),
         ("Die top 40 zijn we gaan volgen om een dossier op te bouwen.", "toegepast"),
         ("Wij overwegen een gebiedsverbod.", "overweging"),
-        ("Omwille van de veiligheid sluiten we de inzet van drones niet uit.", "overweging"),
         ("Het buurtpreventieproject is in 2022 gestopt.", "beeindigd"),
     ],
 )
@@ -179,3 +178,22 @@ def test_status_agrees_with_gold_on_the_corpus():
     assert overall["agree"] / overall["total"] >= STATUS_ACCURACY, overall
     for name, s in scores["documents"].items():
         assert s["agree"] / s["total"] >= 0.7, (name, s)
+
+
+def test_a_bare_mention_is_practice_only_when_no_sentence_says_more():
+    from ingest.status import Decision, document_status
+
+    told = Decision("voornemen", "block")
+    bare = Decision("toegepast", "default")
+    assert document_status([bare, told]) == "voornemen"
+    assert document_status([bare, Decision("genoemd", "default")]) == "toegepast"
+    assert document_status([bare, told, Decision("toegepast", "cue", "toegepast: x")]) == "toegepast"
+
+
+def test_the_deciding_cue_is_reported():
+    from ingest.status import mention_decision
+
+    decision = mention_decision("We onderzoeken of cameratoezicht mogelijk is.", "", "text", None)
+    assert decision.status == "onderzoek" and decision.basis == "cue"
+    assert decision.cue is not None and decision.cue.startswith("onderzoek: ")
+    assert mention_decision("Cameratoezicht in de wijk.", "", "text", None).cue is None
