@@ -90,9 +90,13 @@ def _aliases() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+APOSTROPHES = ("\u2019", "\u2018", "`")  # typographic forms of the "'" in "'s-Hertogenbosch"
+
+
 def _surface_forms(m: _Muni) -> list[str]:
     base = re.sub(r"\s*\(.*?\)\s*$", "", m.name).strip()
     forms = {m.name, base, *_aliases().get(m.code, ())}
+    forms |= {f.replace("'", a) for f in forms if "'" in f for a in APOSTROPHES}
     return [f for f in forms if f]
 
 

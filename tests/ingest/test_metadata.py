@@ -200,3 +200,26 @@ def test_cvdr_page_title_is_the_line_above_the_version_line():
     title, _, source = infer_title(text, {})
     assert title == "Beleidsregel toepassing Wet Bibob gemeente Zuidstad 2015"
     assert source.method == "cvdr:title-above-geldend"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Integraal Veiligheidsplan gemeente 's-Hertogenbosch 2023-2026\n\n"
+            "De raad van de gemeente 's-Hertogenbosch",
+            "GM0796",
+        ),
+        (
+            "Damoclesbeleid \u2019s-Hertogenbosch\n\n"
+            "De burgemeester van de gemeente \u2019s-Hertogenbosch besluit",
+            "GM0796",
+        ),
+        ("Beleidsregels Bibob 's-Gravenhage 2021\n\nDe burgemeester van \u2018s-Gravenhage", "GM0518"),
+        ("Veiligheidsplan Den Haag 2024\n\nDe gemeente Den Haag werkt samen met de politie.", "GM0518"),
+        ("Veiligheid in 'S-HERTOGENBOSCH\n\nDe gemeente Den Bosch", "GM0796"),
+    ],
+)
+def test_names_with_an_apostrophe_or_prefix(text, code):
+    found = infer_municipality(text, {})
+    assert found is not None and found[0].code == code
