@@ -222,7 +222,9 @@ def document_facts(store: GraphStore, document: Document) -> dict[str, Any]:
                 }
             )
         else:
-            partners.append({**base, "role": row["role"], "evidence": fact["evidence"]})
+            body = cid(row["body"]) if row["body"] else None
+            resolved = {"id": body, "label": label(body), "resolution": row["resolution"]} if body else None
+            partners.append({**base, "role": row["role"], "body": resolved, "evidence": fact["evidence"]})
     laws = sorted(
         {
             cid(r["concept"])

@@ -237,6 +237,11 @@ def _facts(b: _Builder) -> None:
         if partner.role:
             b.add(node, BG.role, Literal(partner.role))
         b.add(doc, BG.hasPartner, concept)
+        if partner.body_id:
+            body = URIRef(concept_iri(partner.body_id))
+            b.add(node, BG.resolvedTo, body)
+            b.add(node, BG.resolution, Literal(partner.resolution))
+            b.add(doc, BG.hasPartner, body)
 
 
 def _local(b: _Builder, item_id: str, kind: str, n: int) -> URIRef:

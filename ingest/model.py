@@ -173,6 +173,11 @@ class PartnerFact:
     concept_id: str
     role: str | None = None  # e.g. "databron"
     evidence: list[Evidence] = field(default_factory=list)
+    # For a regional kind of partner (veiligheidsregio, RIEC, politie, GGD, Veilig Thuis): the concrete
+    # body, and how it was found: "named" (the text names it) or "municipality-region" (the text names
+    # only the generic concept; the body is the one serving the document's municipality).
+    body_id: str | None = None
+    resolution: str | None = None
 
 
 @dataclass

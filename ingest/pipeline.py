@@ -31,6 +31,7 @@ from ingest.model import DocumentMeta, IngestedDocument
 from ingest.nlp import get_nlp
 from ingest.partners import partner_facts
 from ingest.passages import Chunk, attribute_themes, build_passages
+from ingest.regional import resolve_partners
 from ingest.segment import Segmentation, segment
 from ingest.targets import extract_targets
 from ingest.themes import theme_facts
@@ -147,7 +148,9 @@ def _themes(state: DocState) -> DocState:
 
 @step("partners")
 def _partners(state: DocState) -> DocState:
-    state.doc.partners = partner_facts(state.analysed, state.clean_text.offsets, state.doc.text)
+    doc = state.doc
+    code = doc.meta.municipality.code if doc.meta.municipality else None
+    doc.partners = resolve_partners(partner_facts(state.analysed, state.clean_text.offsets, doc.text), code)
     return state
 
 

@@ -20,7 +20,15 @@ CORE_FILE = ONTOLOGY_DIR / "core.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 SCHEME_FILES: list[Path] = [
     ONTOLOGY_DIR / name
-    for name in ("themes.ttl", "instruments.ttl", "partners.ttl", "laws.ttl", "doctypes.ttl", "statuses.ttl")
+    for name in (
+        "themes.ttl",
+        "instruments.ttl",
+        "partners.ttl",
+        "laws.ttl",
+        "doctypes.ttl",
+        "statuses.ttl",
+        "regions.ttl",
+    )
 ]
 # Everything that forms the ontology graph (shapes.ttl is validation input, not part of the model).
 ONTOLOGY_FILES: list[Path] = [CORE_FILE, *SCHEME_FILES]

@@ -1,11 +1,13 @@
-"""Generate the SKOS concept schemes (ontology/*.ttl) from the seed vocabulary plus enrichment.json.
+"""Generate the SKOS Turtle files of the vocabulary from ontology/concepts.json and the regions.
 
-The seed (``../shared/eval/vocabulary.json``) fixes the concept ids and the surface forms found in the
-corpus; ``enrichment.json`` adds hierarchy (categories, Kernbeleid Veiligheid fields), English labels,
-general Dutch variants, legal bases, statuses, document types and concepts the seed lacks. The Turtle
-files are the runtime source of truth; re-run this script after editing either input:
+``ontology/concepts.json`` is the one source of truth for concepts (ids, labels, hierarchy, legal
+basis, definitions); ``ontology/regions.json`` + ``ontology/regio.csv`` give the regional bodies and
+which municipalities they serve. The Turtle files are what the project loads at run time; re-run
+this script after editing any of the inputs:
 
-    .venv/bin/python -m ontology.tools.build_schemes [--seed PATH]
+    .venv/bin/python -m ontology.tools.build_schemes
+
+It refuses to write when a label would name two concepts of one type or a link dangles.
 """
 
 from __future__ import annotations
@@ -20,16 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib.namespace import DCTERMS, ORG, SKOS
 
-from ontology import DEF, ONTOLOGY_DIR, concept_iri, scheme_iri
+from ontology import DEF, ONTOLOGY_DIR, concept_iri, municipality_iri, scheme_iri
+from ontology.regions import Body, bodies
 
 log = logging.getLogger("build_schemes")
 
 BG = Namespace(DEF)
-TOOLS_DIR = Path(__file__).resolve().parent
-ENRICHMENT = TOOLS_DIR / "enrichment.json"
-DEFAULT_SEED = ONTOLOGY_DIR.parent.parent / "shared" / "eval" / "vocabulary.json"
+CONCEPTS = ONTOLOGY_DIR / "concepts.json"
+REGIONS_FILE = "regions.ttl"
 
 SCHEME_OF_PREFIX = {
     "theme": "themes",
@@ -41,7 +43,28 @@ SCHEME_OF_PREFIX = {
 }
 # Upper-case short forms (OM, RIEC-ON, E33) are matched case-sensitively: they collide with words.
 ACRONYM_RE = re.compile(r"^(?=.*[A-Z])[A-Z0-9][A-Z0-9\-]{1,7}$")
-SEED_KEYS = {"label", "aliases", "category", "type", "broader", "note", "documents", "municipalities"}
+MATCH_RELATIONS = ("broadMatch", "closeMatch", "relatedMatch", "exactMatch", "narrowMatch")
+CONCEPT_KEYS = {
+    "type",
+    "label",
+    "scheme",
+    "class",
+    "aliases",
+    "hidden",
+    "acronyms",
+    "en",
+    "broader",
+    "legal_basis",
+    "article",
+    "definition",
+    "source",
+    "note",
+    "notation",
+    "top",
+    "field",
+    "document_class",
+    *MATCH_RELATIONS,
+}
 
 
 @dataclass
@@ -56,7 +79,6 @@ class Record:
     acronyms: list[str] = field(default_factory=list)
     en: list[str] = field(default_factory=list)
     broader: list[str] = field(default_factory=list)
-    category: str | None = None
     notation: str | None = None
     note: str | None = None
     top: bool = False
@@ -64,6 +86,10 @@ class Record:
     doc_class: str | None = None
     legal_basis: list[str] = field(default_factory=list)
     matches: dict[str, list[str]] = field(default_factory=dict)
+    definition: str | None = None
+    article: str | None = None
+    source: str | None = None
+    regional: Body | None = None
 
 
 def _add(items: list[str], new: list[str]) -> None:
@@ -72,71 +98,71 @@ def _add(items: list[str], new: list[str]) -> None:
             items.append(item)
 
 
-def build_records(seed: dict, enrichment: dict) -> dict[str, Record]:
-    """Merge seed and enrichment into one record per concept id (pure function)."""
-    schemes = enrichment["schemes"]
-    cat_ids = enrichment["category_names"]
+def build_records(vocabulary: dict) -> dict[str, Record]:
+    """One record per concept of concepts.json plus the regional bodies (pure function)."""
+    schemes = vocabulary["schemes"]
     records: dict[str, Record] = {}
-    for cid, entry in seed.items():
-        unknown = set(entry) - SEED_KEYS
+    retired = vocabulary.get("retired", {})
+    for cid, entry in vocabulary["concepts"].items():
+        if cid in retired:
+            raise ValueError(f"{cid}: listed as retired and as a concept")
+        unknown = set(entry) - CONCEPT_KEYS
         if unknown:
-            log.warning("seed %s has unexpected keys %s", cid, sorted(unknown))
+            raise ValueError(f"{cid}: unknown keys {sorted(unknown)}")
         prefix = cid.split(":", 1)[0]
-        scheme = SCHEME_OF_PREFIX[prefix]
-        broader = entry.get("broader") or []
+        scheme = entry.get("scheme") or SCHEME_OF_PREFIX[prefix]
         rec = Record(
             id=cid,
             type=entry["type"],
             label=entry["label"],
             scheme=scheme,
-            cls=schemes[scheme]["class"],
+            cls=entry.get("class") or schemes[scheme]["class"],
             alt=list(entry.get("aliases", [])),
-            broader=[broader] if isinstance(broader, str) else list(broader),
-            category=cat_ids.get(entry.get("category", "")),
+            hidden=list(entry.get("hidden", [])),
+            acronyms=list(entry.get("acronyms", [])),
+            en=list(entry.get("en", [])),
+            broader=list(entry.get("broader", [])),
+            legal_basis=list(entry.get("legal_basis", [])),
+            notation=entry.get("notation"),
             note=entry.get("note"),
+            definition=entry.get("definition"),
+            article=entry.get("article"),
+            source=entry.get("source"),
+            top=bool(entry.get("top")),
+            is_field=bool(entry.get("field")),
+            doc_class=entry.get("document_class"),
+            matches={rel: list(entry[rel]) for rel in MATCH_RELATIONS if entry.get(rel)},
         )
+        if rec.type == "doctype":
+            rec.cls = "DocumentType"
         records[cid] = rec
-    for cid, extra in enrichment["concepts"].items():
-        rec = records.get(cid)
-        if rec is None:
-            prefix = cid.split(":", 1)[0]
-            scheme = extra.get("scheme") or SCHEME_OF_PREFIX[prefix]
-            rec = Record(
-                id=cid,
-                type=extra["type"],
-                label=extra["label"],
-                scheme=scheme,
-                cls=extra.get("class") or schemes[scheme]["class"],
-                category=cat_ids.get(extra.get("category", "")),
-                notation=extra.get("notation"),
-            )
-            if rec.type == "doctype":
-                rec.cls, rec.doc_class = "DocumentType", extra["class"]
-            records[cid] = rec
-        _add(rec.alt, extra.get("aliases", []))
-        _add(rec.en, extra.get("en", []))
-        _add(rec.acronyms, extra.get("acronyms", []))
-        _add(rec.hidden, extra.get("hidden", []))
-        _add(rec.broader, extra.get("broader", []))
-        _add(rec.legal_basis, extra.get("legal_basis", []))
-        rec.note = extra.get("note", rec.note)
-        rec.top = rec.top or bool(extra.get("top"))
-        rec.is_field = rec.is_field or bool(extra.get("field"))
-        for fld in extra.get("fields", []):
-            _add(rec.broader, [f"theme:veld/{fld}"])
-            rec.category = rec.category or f"theme:veld/{fld}"
-        for rel in ("broadMatch", "closeMatch", "relatedMatch", "exactMatch", "narrowMatch"):
-            if extra.get(rel):
-                rec.matches.setdefault(rel, []).extend(extra[rel])
+    for body in bodies().values():
+        if body.id in records:
+            raise ValueError(f"{body.id}: regional body also listed in concepts.json")
+        generic = records.get(body.generic)
+        if generic is None:
+            raise ValueError(f"{body.id}: generic concept {body.generic} is not in concepts.json")
+        category = [b for b in generic.broader if b.split(":", 1)[1].startswith("cat/")]
+        records[body.id] = Record(
+            id=body.id,
+            type="partner",
+            label=body.label,
+            scheme="partners",
+            cls="Partner",
+            alt=list(body.aliases),
+            en=[body.en_label],
+            broader=[body.generic, *category],
+            notation=body.notation,
+            note=body.note,
+            regional=body,
+        )
     for rec in records.values():
         _finish(rec)
     return records
 
 
 def _finish(rec: Record) -> None:
-    """Hierarchy and label hygiene: category as broader, acronyms and misspellings out of altLabel."""
-    if rec.category and rec.category not in rec.broader and rec.type in ("instrument", "partner", "law"):
-        rec.broader.append(rec.category)
+    """Label hygiene: acronyms and misspellings out of altLabel; categories and fields are top concepts."""
     if rec.type in ("category", "status", "doctype") or rec.is_field:
         rec.top = True
     for alias in list(rec.alt):
@@ -174,7 +200,7 @@ def check(records: dict[str, Record]) -> tuple[list[str], dict[str, list[str]]]:
 
 def to_graph(scheme: str, records: list[Record], meta: dict) -> Graph:
     g = Graph()
-    for prefix, ns in (("bg", BG), ("skos", SKOS), ("dcterms", DCTERMS), ("xsd", XSD)):
+    for prefix, ns in (("bg", BG), ("skos", SKOS), ("dcterms", DCTERMS), ("xsd", XSD), ("org", ORG)):
         g.bind(prefix, ns)
     prefix = records[0].id.split(":")[0]
     g.bind(prefix, concept_iri(f"{prefix}:x")[:-1])
@@ -212,6 +238,19 @@ def to_graph(scheme: str, records: list[Record], meta: dict) -> Graph:
             g.add((c, SKOS.notation, Literal(rec.notation)))
         if rec.note:
             g.add((c, SKOS.scopeNote, Literal(rec.note, lang="nl")))
+        if rec.definition:
+            g.add((c, SKOS.definition, Literal(rec.definition, lang="nl")))
+        if rec.article:
+            g.add((c, BG.legalArticle, Literal(rec.article, lang="nl")))
+        if rec.source:
+            source = URIRef(rec.source) if rec.source.startswith("http") else Literal(rec.source)
+            g.add((c, DCTERMS.source, source))
+        if rec.regional:
+            g.add((c, RDF.type, BG.RegionalBody))
+            g.add((c, RDF.type, ORG.Organization))
+            prop = BG[rec.regional.property]
+            for code in rec.regional.members:
+                g.add((URIRef(municipality_iri(code)), prop, c))
         if rec.doc_class:
             g.add((c, BG.documentClass, BG[rec.doc_class]))
         for rel, targets in rec.matches.items():
@@ -222,35 +261,34 @@ def to_graph(scheme: str, records: list[Record], meta: dict) -> Graph:
 
 HEADER = (
     "# {scheme}: SKOS concept scheme of beleidsgraaf ({n} concepts).\n"
-    "# Generated by ontology/tools/build_schemes.py from the seed vocabulary\n"
-    "# and ontology/tools/enrichment.json.\n"
+    "# Generated by ontology/tools/build_schemes.py from ontology/concepts.json\n"
+    "# (regions.ttl: from ontology/regions.json and ontology/regio.csv).\n"
     "# Edit those inputs and re-run rather than editing this file by hand.\n"
 )
 
 
-def write_schemes(records: dict[str, Record], enrichment: dict, out_dir: Path) -> dict[str, int]:
-    per_scheme: dict[str, list[Record]] = defaultdict(list)
+def write_schemes(records: dict[str, Record], vocabulary: dict, out_dir: Path) -> dict[str, int]:
+    """Write one Turtle file per scheme (regional bodies to regions.ttl); returns concepts per file."""
+    per_file: dict[str, list[Record]] = defaultdict(list)
     for rec in sorted(records.values(), key=lambda r: r.id):
-        per_scheme[rec.scheme].append(rec)
+        per_file[REGIONS_FILE if rec.regional else f"{rec.scheme}.ttl"].append(rec)
     counts = {}
-    for scheme, recs in per_scheme.items():
-        g = to_graph(scheme, recs, enrichment["schemes"][scheme])
+    for name, recs in per_file.items():
+        g = to_graph(recs[0].scheme, recs, vocabulary["schemes"][recs[0].scheme])
         text = g.serialize(format="turtle")
-        path = out_dir / f"{scheme}.ttl"
+        path = out_dir / name
         path.write_text(HEADER.format(scheme=path.name, n=len(recs)) + text, encoding="utf-8")
-        counts[scheme] = len(recs)
+        counts[name] = len(recs)
     return counts
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=Path, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=ONTOLOGY_DIR)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
-    seed = json.loads(args.seed.read_text(encoding="utf-8"))
-    enrichment = json.loads(ENRICHMENT.read_text(encoding="utf-8"))
-    records = build_records(seed, enrichment)
+    vocabulary = json.loads(CONCEPTS.read_text(encoding="utf-8"))
+    records = build_records(vocabulary)
     errors, shared = check(records)
     for label, ids in sorted(shared.items()):
         log.info("label shared across types: %r -> %s", label, ids)
@@ -258,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         for err in errors:
             log.error(err)
         return 1
-    counts = write_schemes(records, enrichment, args.out)
+    counts = write_schemes(records, vocabulary, args.out)
     log.info("wrote %s", counts)
     return 0
 

@@ -38,8 +38,8 @@ def test_every_turtle_file_parses():
         assert len(Graph().parse(path, format="turtle")) > 0, path.name
 
 
-def test_scheme_files_are_the_six_schemes():
-    expected = {"themes", "instruments", "partners", "laws", "doctypes", "statuses"}
+def test_scheme_files_are_the_six_schemes_and_the_regions():
+    expected = {"themes", "instruments", "partners", "laws", "doctypes", "statuses", "regions"}
     assert {p.stem for p in SCHEME_FILES} == expected
     assert all(p.exists() for p in SCHEME_FILES)
 
@@ -55,18 +55,19 @@ def test_iri_helpers_round_trip():
         concept_id("https://example.org/x")
 
 
-def test_every_seed_id_exists_with_all_its_aliases(seed_vocabulary):
+def test_every_seed_id_still_exists_or_is_retired_with_a_reason(seed_vocabulary):
+    """Concept ids are stable: each id of the shared seed is a concept, or listed as retired in
+    concepts.json with why and (where one exists) the concept that replaces it."""
     concepts = load_concepts()
+    retired = json.loads((ONTOLOGY_DIR / "concepts.json").read_text(encoding="utf-8"))["retired"]
     for cid, entry in seed_vocabulary.items():
+        if cid in retired:
+            assert cid not in concepts and retired[cid]["reason"], cid
+            replacement = retired[cid].get("replaced_by")
+            assert replacement is None or replacement in concepts, cid
+            continue
         assert cid in concepts, cid
-        concept = concepts[cid]
-        assert concept.type == entry["type"], cid
-        assert concept.pref_label == entry["label"], cid
-        missing = [a for a in entry["aliases"] if a not in labels(concept)]
-        assert not missing, (cid, missing)
-        broader = entry.get("broader") or []
-        for target in [broader] if isinstance(broader, str) else broader:
-            assert target in concept.broader, (cid, target)
+        assert concepts[cid].type == entry["type"], cid
 
 
 def test_seed_categories_become_category_concepts(seed_vocabulary, ontology_graph):
@@ -75,7 +76,7 @@ def test_seed_categories_become_category_concepts(seed_vocabulary, ontology_grap
     assert concepts["partner:politie"].category == "partner:cat/justitie"
     notation = {concept_id(str(c)): str(n) for c, n in ontology_graph.subject_objects(SKOS.notation)}
     for cid, entry in seed_vocabulary.items():
-        if entry["type"] in ("instrument", "partner"):
+        if entry["type"] in ("instrument", "partner") and cid in concepts:
             category = concepts[concepts[cid].category]
             assert category.type == "category", cid
             assert notation[category.id] == entry["category"], cid
@@ -197,25 +198,25 @@ def test_type_filter_excludes_other_types():
         resolve_label("politie", "organisation")
 
 
-def test_turtle_schemes_are_in_sync_with_their_generator(seed_vocabulary, tmp_path):
+def test_turtle_schemes_are_in_sync_with_their_generator(tmp_path):
     from ontology.tools import build_schemes
 
-    enrichment = json.loads(build_schemes.ENRICHMENT.read_text(encoding="utf-8"))
-    records = build_schemes.build_records(seed_vocabulary, enrichment)
+    vocabulary = json.loads(build_schemes.CONCEPTS.read_text(encoding="utf-8"))
+    records = build_schemes.build_records(vocabulary)
     errors, _ = build_schemes.check(records)
     assert not errors
-    build_schemes.write_schemes(records, enrichment, tmp_path)
+    build_schemes.write_schemes(records, vocabulary, tmp_path)
     for path in SCHEME_FILES:
         generated = (tmp_path / path.name).read_text(encoding="utf-8")
         assert generated == path.read_text(encoding="utf-8"), path.name
 
 
-def test_generator_check_catches_a_label_shared_within_a_type(seed_vocabulary):
+def test_generator_check_catches_a_label_shared_within_a_type():
     from ontology.tools import build_schemes
 
-    enrichment = json.loads(build_schemes.ENRICHMENT.read_text(encoding="utf-8"))
-    enrichment["concepts"]["partner:ggd"]["aliases"] = ["politie"]
-    errors, _ = build_schemes.check(build_schemes.build_records(seed_vocabulary, enrichment))
+    vocabulary = json.loads(build_schemes.CONCEPTS.read_text(encoding="utf-8"))
+    vocabulary["concepts"]["partner:ggd"]["aliases"] = ["politie"]
+    errors, _ = build_schemes.check(build_schemes.build_records(vocabulary))
     assert any("politie" in e for e in errors)
 
 
@@ -225,3 +226,16 @@ def test_concepts_iterate_in_id_order_in_every_process():
 
     ids = list(load_concepts())
     assert ids and ids == sorted(ids)
+
+
+def test_generator_refuses_a_retired_id_and_unknown_fields():
+    from ontology.tools import build_schemes
+
+    vocabulary = json.loads(build_schemes.CONCEPTS.read_text(encoding="utf-8"))
+    vocabulary["concepts"]["partner:ggd"]["synonyms"] = ["x"]
+    with pytest.raises(ValueError, match="synonyms"):
+        build_schemes.build_records(vocabulary)
+    del vocabulary["concepts"]["partner:ggd"]["synonyms"]
+    vocabulary["retired"]["partner:ggd"] = {"reason": "test"}
+    with pytest.raises(ValueError, match="retired"):
+        build_schemes.build_records(vocabulary)
