@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ingest.model import Evidence, Figure, Goal, Indicator, IngestedDocument, Passage, Target
 from ontology import language
+from ontology.regions import generic_of
 from ontology.vocabulary import load_concepts
 
 YEAR = r"(?:19[5-9]\d|20\d\d)"
@@ -402,7 +403,8 @@ def _metric(s: str) -> str:
 def _partner_matcher() -> list[tuple[re.Pattern[str], str]]:
     own = set(language.number_cues()["own_organisation_partners"])
     out = []
-    for cid, c in load_concepts().items():
+    for body_id, c in load_concepts().items():
+        cid = generic_of(body_id) or body_id  # a regional body counts as its generic partner, as in facts
         if c.type != "partner" or cid in own:
             continue
         for lab in (c.pref_label, *c.alt_labels, *c.hidden_labels):

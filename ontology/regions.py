@@ -1,10 +1,11 @@
-"""Regional bodies (veiligheidsregio, politie-eenheid, RIEC, GGD, Veilig Thuis) per municipality.
+"""Regional bodies (veiligheidsregio, politie-eenheid, RIEC, GGD, Veilig Thuis, provincie) per municipality.
 
-``regio.csv`` maps every current municipality to its veiligheidsregio, politie-eenheid and RIEC;
-``regions.json`` says which bodies follow from those areas and how they are named. A plain mention
-in a document ("de veiligheidsregio", "het RIEC") names the body of the document's own municipality:
-:func:`body_for` answers which one. The same records generate ``regions.ttl`` (bodies as SKOS partner
-concepts, municipalities linked to them), so graph and ingest agree.
+``regio.csv`` maps every current municipality to its veiligheidsregio, politie-eenheid and RIEC
+(``gemeenten.csv`` to its province); ``regions.json`` says which bodies follow from those areas and
+how they are named. A plain mention in a document ("de veiligheidsregio", "het RIEC") names the
+body of the document's own municipality: :func:`body_for` answers which one. The same records
+generate ``regions.ttl`` (bodies as SKOS partner concepts, municipalities linked to them), so graph
+and ingest agree.
 """
 
 from __future__ import annotations
@@ -50,10 +51,11 @@ def kinds() -> tuple[dict, ...]:
     return tuple(json.loads(REGIONS_JSON.read_text(encoding="utf-8"))["kinds"])
 
 
-@lru_cache(maxsize=1)
-def _rows() -> tuple[dict[str, str], ...]:
-    with REGIO_CSV.open(encoding="utf-8") as handle:
-        return tuple(csv.DictReader(handle))
+@lru_cache(maxsize=4)
+def _rows(table: str = REGIO_CSV.name) -> tuple[dict[str, str], ...]:
+    """Rows of a reference table in ontology/; only current municipalities (no ``valid_to``)."""
+    with (ONTOLOGY_DIR / table).open(encoding="utf-8") as handle:
+        return tuple(row for row in csv.DictReader(handle) if not row.get("valid_to"))
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +63,7 @@ def bodies() -> dict[str, Body]:
     """Every regional body by id, with its member municipalities."""
     found: dict[str, dict] = {}
     for kind in kinds():
-        for row in _rows():
+        for row in _rows(kind.get("table", REGIO_CSV.name)):
             name = row[kind["column"]]
             prefix = kind.get("strip_prefix")
             if prefix and name.startswith(prefix):

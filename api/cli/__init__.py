@@ -2,7 +2,8 @@
 
 Each capability registers its commands from its own module so the CLI stays small:
 graph commands (ingest, sparql, which, facts, stats, export, validate, remove),
-search commands (search, eval), comparison commands (compare, matrix, timeline) and serve.
+search commands (search, eval), comparison commands (compare, matrix, timeline), vocabulary
+curation (vocab suggest) and serve.
 Logs go to stderr; ``--json`` output goes to stdout.
 """
 
@@ -38,9 +39,9 @@ def main(ctx: click.Context, home: Path | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from api.cli import compare_cmds, graph_cmds, search_cmds, serve_cmds
+    from api.cli import compare_cmds, graph_cmds, search_cmds, serve_cmds, vocab_cmds
 
-    for module in (graph_cmds, search_cmds, compare_cmds, serve_cmds):
+    for module in (graph_cmds, search_cmds, compare_cmds, serve_cmds, vocab_cmds):
         for command in module.COMMANDS:
             main.add_command(command)
 
