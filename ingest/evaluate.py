@@ -27,6 +27,7 @@ from typing import Any
 
 from ingest.eval_predict import record
 from ingest.model import STATUSES, IngestedDocument
+from ontology.canonical import canonical_id
 
 log = logging.getLogger(__name__)
 
@@ -91,25 +92,27 @@ def _goal_matches(pred: list[str], gold: list[str]) -> int:
 
 
 def _gold_sets(gold_doc: dict) -> dict[str, set[str] | list[str]]:
+    """Gold ids as facts record them (ontology.canonical: retired ids → their replacement, regional
+    bodies → their generic partner concept, whose fact carries the body); predictions likewise."""
     themes = gold_doc.get("themes", {})
-    priority = {x["id"] for x in themes.get("priority", [])}
+    priority = {canonical_id(x["id"]) for x in themes.get("priority", [])}
     return {
         "priority_themes": priority,
-        "themes": priority | {x["id"] for x in themes.get("other", [])},
-        "instruments": {x["id"] for x in gold_doc.get("instruments", [])},
-        "partners": {x["id"] for x in gold_doc.get("partners", [])},
-        "laws": {x["id"] for x in gold_doc.get("legal_frameworks", [])},
+        "themes": priority | {canonical_id(x["id"]) for x in themes.get("other", [])},
+        "instruments": {canonical_id(x["id"]) for x in gold_doc.get("instruments", [])},
+        "partners": {canonical_id(x["id"]) for x in gold_doc.get("partners", [])},
+        "laws": {canonical_id(x["id"]) for x in gold_doc.get("legal_frameworks", [])},
         "goals": [x.get("text") or x.get("label", "") for x in gold_doc.get("goals", [])],
     }
 
 
 def _pred_sets(rec: Record) -> dict[str, set[str] | list[str]]:
     return {
-        "priority_themes": set(rec["priority_themes"]),
-        "themes": set(rec["themes"]),
-        "instruments": set(rec["instruments"]),
-        "partners": set(rec["partners"]),
-        "laws": set(rec["laws"]),
+        "priority_themes": {canonical_id(i) for i in rec["priority_themes"]},
+        "themes": {canonical_id(i) for i in rec["themes"]},
+        "instruments": {canonical_id(i) for i in rec["instruments"]},
+        "partners": {canonical_id(i) for i in rec["partners"]},
+        "laws": {canonical_id(i) for i in rec["laws"]},
         "goals": list(rec["goals"]),
     }
 
@@ -169,13 +172,13 @@ def score_status(docs: dict[str, IngestedDocument | Record], gold: dict) -> dict
     for name, rec in _as_records(docs).items():
         if name not in gold_docs:
             continue
-        predicted = rec["instruments"]
+        predicted = {canonical_id(k): v for k, v in rec["instruments"].items()}
         agree = total = majority = 0
         for item in gold_docs[name].get("instruments", []):
-            if item["id"] not in predicted:
+            if canonical_id(item["id"]) not in predicted:
                 continue
             accepted = gold_status(item.get("status", ""))
-            pred = predicted[item["id"]]
+            pred = predicted[canonical_id(item["id"])]
             total += 1
             majority += MAJORITY_STATUS in accepted
             key = sorted(accepted)[0] if pred not in accepted else pred
@@ -265,12 +268,12 @@ def _muni_gold_items(gold_doc: dict, category: str) -> list[dict]:
 
 def _muni_pred_ids(rec: Record, category: str) -> set[str]:
     if category == "all":
-        return set(rec["instruments"]) | set(rec["themes"]) | set(rec["partners"])
-    return set(rec[category])
+        return {canonical_id(i) for c in ("instruments", "themes", "partners") for i in rec[c]}
+    return {canonical_id(i) for i in rec[category]}
 
 
 def _item_ids(item: dict) -> set[str]:
-    return {item["id"], *item.get("accept_ids", [])}
+    return {canonical_id(i) for i in (item["id"], *item.get("accept_ids", []))}
 
 
 def _concept_scores(rec: Record, gold_doc: dict, category: str) -> dict:
@@ -279,7 +282,7 @@ def _concept_scores(rec: Record, gold_doc: dict, category: str) -> dict:
     items = _muni_gold_items(gold_doc, category)
     pred = _muni_pred_ids(rec, category)
     accepted = set().union(*(_item_ids(x) for x in items)) if items else set()
-    neutral = set(gold_doc.get("acceptable", [])) - accepted
+    neutral = {canonical_id(i) for i in gold_doc.get("acceptable", [])} - accepted
     found = sum(1 for x in items if _item_ids(x) & pred)
     right = len(pred & accepted)
     scored = len(pred - neutral)
@@ -363,8 +366,8 @@ def score_municipalities(docs: dict[str, IngestedDocument | Record], gold: dict)
             "missed": [x["id"] for x in keys if x not in key_found],
         }
         row["concepts"] = {c: _concept_scores(rec, g, c) for c in MUNI_CATEGORIES}
-        predicted_any = pred_all | set(rec["laws"])
-        row["must_not"] = sorted(set(g.get("must_not", [])) & predicted_any)
+        predicted_any = pred_all | {canonical_id(i) for i in rec["laws"]}
+        row["must_not"] = sorted({canonical_id(i) for i in g.get("must_not", [])} & predicted_any)
         must_not_hits.extend({"document": name, "id": cid} for cid in row["must_not"])
         row["validity"] = _validity_scores(rec, g)
         for key, ok in row["validity"].items():

@@ -48,6 +48,8 @@ def test_reference_data_covers_every_current_municipality():
     assert body_for("partner:riec", None) is None
     assert body_for("partner:om", "GM0164") is None
     assert generic_of("partner:ggd_zuid_limburg") == "partner:ggd"
+    assert body_for("partner:provincie", "GM0629") == "partner:provincie_zuid_holland"
+    assert len([b for b in bodies().values() if b.kind == "provincie"]) == 12
 
 
 @pytest.mark.parametrize(("name", "code", "vr", "unit", "riec"), CASES)

@@ -239,3 +239,43 @@ def test_generator_refuses_a_retired_id_and_unknown_fields():
     vocabulary["retired"]["partner:ggd"] = {"reason": "test"}
     with pytest.raises(ValueError, match="retired"):
         build_schemes.build_records(vocabulary)
+
+
+def test_national_powers_carry_their_article_law_and_definition():
+    concepts = json.loads((ONTOLOGY_DIR / "concepts.json").read_text(encoding="utf-8"))["concepts"]
+    powers = {
+        "instrument:damocles_13b": "13b Opiumwet",
+        "instrument:cameratoezicht": "151c Gemeentewet",
+        "instrument:gedragsaanwijzing_151d": "151d Gemeentewet",
+        "instrument:woningsluiting_174a": "174a Gemeentewet",
+        "instrument:noodbevel": "175 Gemeentewet",
+        "instrument:noodverordening": "176 Gemeentewet",
+        "instrument:preventief_fouilleren": "151b",
+        "instrument:gebiedsverbod": "172a Gemeentewet",
+        "instrument:samenscholingsverbod": "APV",
+        "instrument:bibob": "Wet Bibob",
+    }
+    for cid, article in powers.items():
+        entry = concepts[cid]
+        assert article in entry["article"], cid
+        assert entry["legal_basis"] and entry["definition"], cid
+    for cid in ("instrument:top_x", "instrument:nuloptie_coffeeshops", "instrument:mbveo_maatregelen"):
+        assert concepts[cid]["definition"], cid
+
+
+def test_labels_are_names_not_sentences_or_document_references():
+    """No label of more than eight words, none naming how one document cites something."""
+    for concept in load_concepts().values():
+        for label in labels(concept):
+            assert len(label.split()) <= 8, (concept.id, label)
+            assert "geciteerd" not in label.lower(), (concept.id, label)
+
+
+def test_canonical_ids_follow_retirement_and_regional_bodies():
+    from ontology.canonical import canonical_id
+
+    assert canonical_id("law:gemeentewet_127") == "law:gemeentewet"
+    assert canonical_id("instrument:flexibele_boa_inzet") == "instrument:boa_inzet"
+    assert canonical_id("partner:veiligheidsregio_twente") == "partner:veiligheidsregio"
+    assert canonical_id("partner:provincie_overijssel") == "partner:provincie"
+    assert canonical_id("partner:om") == "partner:om"
