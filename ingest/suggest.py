@@ -66,6 +66,10 @@ def _head_candidate(tokens, i: int, p: dict[str, Any]) -> tuple[str, int, int] |
             if not low.endswith(head):
                 continue
             compound = len(low) >= len(head) + 3
+            if not compound and low != head:  # "draad" ends in "raad" but is no compound of it
+                continue
+            if any(low.endswith(w) for w in p["ignore"] if len(w) > len(head)):  # "gemeenteraad"
+                continue
             first = _modifier(tokens, i, p)
             if first is None and (not compound or low in p["ignore"]):
                 continue
