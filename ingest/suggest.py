@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ingest.extract import get_matchers, match_tokens
+from ingest.extract import match_tokens
+from ingest.matcher import get_matcher
 from ingest.nlp import get_nlp
 from ontology import ONTOLOGY_DIR
 
@@ -157,13 +158,14 @@ def suggest(passages: list[dict[str, Any]], min_count: int = 2) -> dict[str, Any
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, got {min_count}")
     p = patterns()
-    nlp, matchers = get_nlp(), get_matchers()
+    nlp = get_nlp()
+    get_matcher()  # build (or load) the concept matcher once before the loop
     found: dict[tuple[str, str], _Found] = {}
     texts = [str(row.get("text") or "") for row in passages]
     for row, doc in zip(passages, nlp.pipe(texts), strict=True):
         document = str(row.get("file") or row.get("doc_id") or "")
         tokens = list(doc)
-        hits = match_tokens(doc, matchers)
+        hits = match_tokens(doc)
         for kind, first, last in _candidates(tokens, p):
             span = doc[first:last]
             if _covered(kind, span, hits):
