@@ -21,6 +21,7 @@ from ontology.errors import BeleidsgraafError
 from ontology.vocabulary import concepts_of_type
 from search import compare
 from search.compare import CATEGORY_LABELS
+from search.headline import RELATION_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ router = APIRouter()
 @router.get(
     "/api/compare",
     tags=["vergelijken"],
-    description="Give either both `a` and `b`, or `municipality` alone (422 otherwise).",
+    description="Give either both `a` and `b`, or `municipality` (optionally with `versus`); 422 otherwise.",
     responses=error_responses(404, 422, 503),
 )
 def api_compare(
@@ -46,11 +47,20 @@ def api_compare(
     municipality: str | None = Query(
         None, min_length=1, description="Gemeente: vergelijk opeenvolgende perioden"
     ),
-    threshold: float | None = Query(None, ge=0.0, le=1.0, description="Cosinusdrempel voor doelen"),
+    versus: str | None = Query(
+        None, min_length=1, description="Met municipality: vergelijk met deze gemeente"
+    ),
+    threshold: float | None = Query(None, ge=-1.0, le=1.0, description="Drempel (CSLS) voor doelen"),
 ) -> dict:
-    """What changed between two documents, or between a municipality's successive policy periods."""
+    """What changed between two documents, between a municipality's successive policy periods, or
+    between two municipalities (``municipality`` and ``versus``); ``summary`` is the Dutch headline."""
     return compare.comparison(
-        store_of(request), a or None, b or None, municipality or None, goal_threshold=threshold
+        store_of(request),
+        a or None,
+        b or None,
+        municipality or None,
+        versus or None,
+        goal_threshold=threshold,
     )
 
 
@@ -120,6 +130,7 @@ def _render(request: Request, name: str, context: dict, status: int = 200) -> HT
         "state_labels": STATE_LABELS,
         "category_labels": CATEGORY_LABELS,
         "kind_labels": KIND_LABELS,
+        "relation_labels": RELATION_LABELS,
         **context,
     }
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
@@ -131,6 +142,7 @@ def page_compare(
     a: str | None = None,
     b: str | None = None,
     municipality: str | None = None,
+    versus: str | None = None,
 ) -> HTMLResponse:
     """Choose two documents or a municipality; shows nieuw / vervallen / behouden with evidence."""
     store = store_of(request)
@@ -142,15 +154,17 @@ def page_compare(
         "a": a or "",
         "b": b or "",
         "municipality": municipality or "",
+        "versus": versus or "",
         "comparisons": [],
         "error": None,
     }
     status = 200
     if a or b or municipality:
         try:
-            result = compare.comparison(store, a or None, b or None, municipality or None)
-            context["comparisons"] = result["comparisons"] if municipality else [result]
-            if municipality and not result["comparisons"]:
+            result = compare.comparison(store, a or None, b or None, municipality or None, versus or None)
+            periods = municipality and not versus
+            context["comparisons"] = result["comparisons"] if periods else [result]
+            if periods and not result["comparisons"]:
                 context["error"] = (
                     f"{result['municipality']['name']}: minder dan twee documenten met een periode."
                 )

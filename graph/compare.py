@@ -52,6 +52,13 @@ class DocumentContent:
     goals: list[dict[str, Any]]
     targets: list[dict[str, Any]]
 
+    def goals_with_targets(self) -> list[dict[str, Any]]:
+        """The goals, each with the targets set for it (``bg:forGoal``) under ``targets``."""
+        by_goal: dict[str, list[dict[str, Any]]] = {}
+        for target in self.targets:
+            by_goal.setdefault(target["goal"], []).append(target)
+        return [{**goal, "targets": by_goal.get(goal["id"], [])} for goal in self.goals]
+
 
 def document_content(store: GraphStore, document: Document) -> DocumentContent:
     """Facts, goals and targets of one document, concepts merged per id."""
@@ -88,6 +95,28 @@ def document_content(store: GraphStore, document: Document) -> DocumentContent:
         for t in found["targets"]
     ]
     return DocumentContent(document, concepts, found["goals"], targets)
+
+
+def merge_contents(contents: list[DocumentContent]) -> DocumentContent:
+    """Several documents of one municipality as one side of a comparison: concepts merged per id, goals
+    and targets together (the first document stands for the side)."""
+    concepts: dict[str, dict[str, ConceptFacts]] = {k: {} for k in FACT_KINDS}
+    for content in contents:
+        for kind, items in content.concepts.items():
+            for cid, item in items.items():
+                merged = concepts[kind].setdefault(cid, ConceptFacts(cid, item.label))
+                merged.priority |= item.priority
+                merged.declared_new |= item.declared_new
+                merged.statuses |= item.statuses
+                merged.against |= item.against
+                _merge(merged.evidence, item.evidence)
+                _merge(merged.priority_evidence, item.priority_evidence)
+    return DocumentContent(
+        contents[0].document,
+        concepts,
+        [g for c in contents for g in c.goals],
+        [t for c in contents for t in c.targets],
+    )
 
 
 def _merge(into: list[dict], items: list[dict]) -> None:

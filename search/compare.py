@@ -5,9 +5,9 @@ The graph part (documents, facts, concept sets, goals and targets) comes from gr
 joins the two; its dicts are what the CLI (``beleidsgraaf compare``), the API (``/api/compare``) and the
 page (``/vergelijken``) show.
 
-Goals are matched across documents by meaning: identical normalised text first, then the cosine of their
-embeddings (greedy best pair first, one-to-one) when it reaches ``goal_threshold``. Targets are matched
-the same way on their metric and then compared on value, unit, comparator, year and baseline.
+Goals are aligned by ``search.goal_match.align_goals`` (same theme first, meaning and shared targets, with
+a relation per pair); targets are matched on their metric (identical text, then cosine) and compared on
+value, unit, comparator, year and baseline. The headline (``summary``) comes from ``search.headline``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from graph.compare import (
     describe_target,
     document_content,
     kept_pair,
+    merge_contents,
     target_changes,
     target_fields,
     unmatched,
@@ -30,13 +31,22 @@ from graph.compare import (
 from graph.read import Document, documents, resolve_document, resolve_municipality
 from graph.store import GraphStore
 from ontology.errors import BadParameter
-from search.goal_match import Embedder, default_embedder, match_by_meaning
+from search.goal_match import (
+    RELATIONS,
+    AlignSettings,
+    Embedder,
+    align_goals,
+    default_embedder,
+    match_by_meaning,
+)
+from search.headline import headline
 
 log = logging.getLogger(__name__)
 
 
-DEFAULT_GOAL_THRESHOLD = 0.92
-"""Cosine at which two goals count as the same goal (greedy one-to-one pairing, best pair first)."""
+DEFAULT_GOAL_THRESHOLD = AlignSettings().same_theme
+"""Cosine at which two goals continue each other (search.goal_match.AlignSettings, chosen on the
+development pairing by benchmarks/goal_pairing/select_thresholds.py)."""
 
 DEFAULT_TARGET_THRESHOLD = 0.92
 """Cosine at which two target metrics count as the same measure (same model as goals)."""
@@ -53,13 +63,14 @@ CATEGORY_LABELS = {  # Dutch headings shown by the CLI and the comparison page
 
 
 def _compare_goals(
-    a: DocumentContent, b: DocumentContent, embed: Embedder | None, threshold: float
+    a: DocumentContent, b: DocumentContent, embed: Embedder | None, settings: AlignSettings
 ) -> dict[str, list[dict]]:
-    goals_a, goals_b = a.goals, b.goals
-    pairs = match_by_meaning([g["text"] for g in goals_a], [g["text"] for g in goals_b], embed, threshold)
+    """Aligned goals: each goal of B with the goal of A it continues (and how), the rest added or removed."""
+    goals_a, goals_b = a.goals_with_targets(), b.goals_with_targets()
+    pairs = align_goals(goals_a, goals_b, embed, settings)
     result: dict[str, list[dict]] = {state: [] for state in STATES}
-    for i, j, sim, how in pairs:
-        ga, gb = goals_a[i], goals_b[j]
+    for pair in pairs:
+        ga, gb = goals_a[pair.a], goals_b[pair.b]
         result["kept"].append(
             kept_pair(
                 ga,
@@ -67,16 +78,21 @@ def _compare_goals(
                 label=gb["text"],
                 text_a=ga["text"],
                 text_b=gb["text"],
-                similarity=round(sim, 4),
-                match=how,
+                relation=pair.relation,
+                changes=list(pair.changes),
+                similarity=pair.similarity,
+                match=pair.match,
                 type_a=ga["type"],
                 type_b=gb["type"],
                 theme_a=ga["theme"],
                 theme_b=gb["theme"],
+                targets_a=[describe_target(t) for t in ga["targets"]],
+                targets_b=[describe_target(t) for t in gb["targets"]],
             )
         )
-    matched_a = {i for i, _, _, _ in pairs}
-    matched_b = {j for _, j, _, _ in pairs}
+    result["kept"].sort(key=lambda item: (RELATIONS.index(item["relation"]), item["id_b"]))
+    matched_a = {p.a for p in pairs}
+    matched_b = {p.b for p in pairs}
     unmatched(result, goals_a, goals_b, matched_a, matched_b, describe_goal)
     return result
 
@@ -119,33 +135,57 @@ def _embedder_for(store: GraphStore, embed: Embedder | None) -> Embedder:
     return embed if embed is not None else default_embedder(store.home)
 
 
+def _settings(goal_threshold: float | None) -> AlignSettings:
+    """The chosen alignment settings, or both theme thresholds set to ``goal_threshold``."""
+    if goal_threshold is None:
+        return AlignSettings()
+    return AlignSettings(same_theme=goal_threshold, other_theme=goal_threshold)
+
+
 def _compare(
-    store: GraphStore,
-    doc_a: Document,
-    doc_b: Document,
+    a: DocumentContent,
+    b: DocumentContent,
     embed: Embedder,
-    goal_threshold: float,
+    settings: AlignSettings,
     target_threshold: float,
 ) -> dict[str, Any]:
-    a, b = document_content(store, doc_a), document_content(store, doc_b)
     result: dict[str, Any] = {
-        "a": doc_a.brief(),
-        "b": doc_b.brief(),
         **concept_changes(a, b),
-        "goals": _compare_goals(a, b, embed, goal_threshold),
+        "goals": _compare_goals(a, b, embed, settings),
         "targets": _compare_targets(a, b, embed, target_threshold),
         "matching": {
             "method": "embedding",
-            "goal_threshold": goal_threshold,
+            "goal_threshold": settings.same_theme,
+            "goal_threshold_other_theme": settings.other_theme,
             "target_threshold": target_threshold,
         },
     }
-    result["summary"] = {
+    result["counts"] = {
         cat: {state: len(result[cat][state]) for state in STATES} for cat in COMPARE_CATEGORIES
     }
-    result["summary"]["instruments"]["status_changed"] = sum(
+    result["counts"]["instruments"]["status_changed"] = sum(
         1 for item in result["instruments"]["kept"] if item["status_changed"]
     )
+    return result
+
+
+def _side_name(doc: Document) -> str:
+    """How the headline names a document: municipality and period (or file name)."""
+    muni = doc.municipality.name if doc.municipality and doc.municipality.name else None
+    when = doc.period or (doc.date or "")[:4]
+    return " ".join(p for p in (muni, when) if p) or doc.file
+
+
+def _compare_two(
+    store: GraphStore, doc_a: Document, doc_b: Document, embed: Embedder, settings: AlignSettings
+) -> dict[str, Any]:
+    a, b = document_content(store, doc_a), document_content(store, doc_b)
+    result = {
+        "a": doc_a.brief(),
+        "b": doc_b.brief(),
+        **_compare(a, b, embed, settings, DEFAULT_TARGET_THRESHOLD),
+    }
+    result["summary"] = headline(result, _side_name(doc_a), _side_name(doc_b))
     return result
 
 
@@ -155,17 +195,17 @@ def compare_documents(
     b: str,
     *,
     embed: Embedder | None = None,
-    goal_threshold: float = DEFAULT_GOAL_THRESHOLD,
-    target_threshold: float = DEFAULT_TARGET_THRESHOLD,
+    goal_threshold: float | None = None,
 ) -> dict[str, Any]:
     """What changed from document ``a`` to document ``b`` (by file name or doc_id).
 
-    Returns metadata of both and, per category (priority_themes, themes, instruments, partners, goals,
-    targets), ``{"added", "removed", "kept"}`` lists of items with evidence from each side.
+    Returns metadata of both; per category (priority_themes, themes, instruments, partners, goals,
+    targets) ``{"added", "removed", "kept"}`` lists of items with evidence from each side (kept goals
+    aligned, with their ``relation``); ``counts`` per category; and ``summary``, the Dutch headline.
     """
     docs = documents(store)
     doc_a, doc_b = resolve_document(docs, a), resolve_document(docs, b)
-    return _compare(store, doc_a, doc_b, _embedder_for(store, embed), goal_threshold, target_threshold)
+    return _compare_two(store, doc_a, doc_b, _embedder_for(store, embed), _settings(goal_threshold))
 
 
 def compare_municipality(
@@ -173,18 +213,52 @@ def compare_municipality(
     municipality: str,
     *,
     embed: Embedder | None = None,
-    goal_threshold: float = DEFAULT_GOAL_THRESHOLD,
-    target_threshold: float = DEFAULT_TARGET_THRESHOLD,
+    goal_threshold: float | None = None,
 ) -> dict[str, Any]:
     """The municipality and the comparisons of its consecutive policy periods (documents with a period)."""
     muni, own = resolve_municipality(documents(store), municipality)
     periodic = [d for d in own if d.start is not None]
-    embed = _embedder_for(store, embed)
+    embed, settings = _embedder_for(store, embed), _settings(goal_threshold)
     comparisons = [
-        _compare(store, x, y, embed, goal_threshold, target_threshold)
-        for x, y in zip(periodic, periodic[1:], strict=False)
+        _compare_two(store, x, y, embed, settings) for x, y in zip(periodic, periodic[1:], strict=False)
     ]
     return {"municipality": muni.as_json(with_iri=True), "comparisons": comparisons}
+
+
+def current_documents(own: list[Document]) -> list[Document]:
+    """The documents that stand for a municipality now: its plan with the latest period (all documents
+    when none has a period)."""
+    periodic = [d for d in own if d.start is not None]
+    return [max(periodic, key=Document.sort_key)] if periodic else own
+
+
+def compare_municipalities(
+    store: GraphStore,
+    first: str,
+    second: str,
+    *,
+    embed: Embedder | None = None,
+    goal_threshold: float | None = None,
+) -> dict[str, Any]:
+    """Two municipalities side by side, each by its current documents (``current_documents``): added =
+    only the second has it, removed = only the first, kept = both have it."""
+    docs = documents(store)
+    sides = []
+    for ref in (first, second):
+        muni, own = resolve_municipality(docs, ref)
+        chosen = current_documents(own)
+        content = merge_contents([document_content(store, d) for d in chosen])
+        sides.append((muni, chosen, content))
+    (muni_a, docs_a, a), (muni_b, docs_b, b) = sides
+    result = {
+        "a": {**muni_a.as_json(with_iri=True), "documents": [d.brief() for d in docs_a]},
+        "b": {**muni_b.as_json(with_iri=True), "documents": [d.brief() for d in docs_b]},
+        **_compare(a, b, _embedder_for(store, embed), _settings(goal_threshold), DEFAULT_TARGET_THRESHOLD),
+    }
+    result["summary"] = headline(
+        result, muni_a.name or muni_a.code, muni_b.name or muni_b.code, "municipalities"
+    )
+    return result
 
 
 def comparison(
@@ -192,15 +266,20 @@ def comparison(
     a: str | None = None,
     b: str | None = None,
     municipality: str | None = None,
+    versus: str | None = None,
     *,
     goal_threshold: float | None = None,
 ) -> dict[str, Any]:
-    """The one entry behind CLI, API and page: two documents (a → b) or one municipality's periods."""
-    threshold = goal_threshold if goal_threshold is not None else DEFAULT_GOAL_THRESHOLD
+    """The one entry behind CLI, API and page: two documents (a → b), one municipality's successive
+    periods, or two municipalities (``municipality`` versus ``versus``)."""
     if municipality and (a or b):
         raise BadParameter("give two documents (a, b) or a municipality, not both")
+    if versus and not municipality:
+        raise BadParameter("'versus' needs a municipality to compare with", parameter="versus")
+    if municipality and versus:
+        return compare_municipalities(store, municipality, versus, goal_threshold=goal_threshold)
     if municipality:
-        return compare_municipality(store, municipality, goal_threshold=threshold)
+        return compare_municipality(store, municipality, goal_threshold=goal_threshold)
     if not (a and b):
         raise BadParameter("give two documents (a and b) or a municipality")
-    return compare_documents(store, a, b, goal_threshold=threshold)
+    return compare_documents(store, a, b, goal_threshold=goal_threshold)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -63,22 +64,167 @@ def match_by_meaning(
                 used_a.add(i)
                 used_b.add(j)
                 break
-    rest_a = [i for i in range(len(texts_a)) if i not in used_a]
-    rest_b = [j for j in range(len(texts_b)) if j not in used_b]
-    if embed is None or not rest_a or not rest_b:
+    if embed is None or len(used_a) == len(texts_a) or len(used_b) == len(texts_b):
         return pairs
-    vectors = np.asarray(embed([texts_a[i] for i in rest_a] + [texts_b[j] for j in rest_b]), dtype=np.float32)
+    sims = _cosines(embed, texts_a, texts_b)
+    for i, j in _greedy(sims, threshold, used_a, used_b):
+        pairs.append((i, j, float(sims[i, j]), "meaning"))
+    return sorted(pairs)
+
+
+# -- goal alignment: pairs with a relation ------------------------------------------------------------
+
+RELATIONS = ("same", "reworded", "sharpened", "weakened")
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    """Thresholds of goal alignment, chosen on the development pairing by
+    ``benchmarks/goal_pairing/select_thresholds.py`` (see its docstring and the README)."""
+
+    same_theme: float = 0.02  # score at which two goals under the same theme continue each other
+    other_theme: float = 0.02  # score for goals under different (or unknown) themes
+    target_bonus: float = 0.01  # added to the score when both goals carry a target of the same unit
+    scale: str = "csls"  # "csls": cosine rescaled by each goal's nearest neighbours; or "cosine"
+    neighbours: int = 3  # k of the csls scale
+    same_text: float = 0.985  # cosine from which two wordings count as the same goal
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Goal ``a`` (older document) continues as goal ``b`` (newer), and how."""
+
+    a: int
+    b: int
+    similarity: float
+    match: str  # "text" (identical normalised text) or "meaning"
+    relation: str  # same | reworded | sharpened | weakened
+    changes: tuple[str, ...] = ()  # what changed in the targets, in words of the data ("target dropped")
+
+
+def _shares_target(ga: dict, gb: dict) -> bool:
+    units_a = {(t.get("unit") or "") for t in ga.get("targets") or []}
+    return any((t.get("unit") or "") in units_a for t in gb.get("targets") or [])
+
+
+def _stricter(comparator_a: str | None, comparator_b: str | None) -> int:
+    """+1 when a higher value is the stricter target, -1 when a lower one is, 0 when unknown."""
+    for comparator in (comparator_b, comparator_a):
+        if comparator in (">=", ">"):
+            return 1
+        if comparator in ("<=", "<"):
+            return -1
+    return 0
+
+
+def target_relation(targets_a: list[dict], targets_b: list[dict]) -> tuple[str | None, tuple[str, ...]]:
+    """sharpened / weakened (or None) from the targets of two paired goals, with what changed."""
+    if targets_a and not targets_b:
+        return "weakened", ("target dropped",)
+    if targets_b and not targets_a:
+        return "sharpened", ("target added",)
+    if not targets_a:
+        return None, ()
+    ta = targets_a[0]
+    tb = next((t for t in targets_b if (t.get("unit") or "") == (ta.get("unit") or "")), targets_b[0])
+    changes: list[str] = []
+    verdict = 0
+    va, vb = ta.get("value"), tb.get("value")
+    if va is not None and vb is not None and va != vb:
+        changes.append(f"value {va:g} → {vb:g}")
+        verdict = _stricter(ta.get("comparator"), tb.get("comparator")) * (1 if vb > va else -1)
+    ya, yb = ta.get("year"), tb.get("year")
+    if ya and yb and ya != yb:
+        changes.append(f"year {ya} → {yb}")
+        verdict = verdict or (1 if yb < ya else -1)  # an earlier deadline is stricter
+    if ya and not yb:
+        changes.append("deadline dropped")
+        verdict = verdict or -1
+    return {1: "sharpened", -1: "weakened"}.get(verdict), tuple(changes)
+
+
+def goal_relation(ga: dict, gb: dict, similarity: float, match: str, settings: AlignSettings):
+    """The relation of two paired goals: targets decide sharpened / weakened, wording same / reworded."""
+    by_target, changes = target_relation(ga.get("targets") or [], gb.get("targets") or [])
+    if by_target:
+        return by_target, changes
+    if match == "text" or (similarity >= settings.same_text and not changes):
+        return "same", changes
+    return "reworded", changes
+
+
+def align_goals(
+    goals_a: Sequence[dict],
+    goals_b: Sequence[dict],
+    embed: Embedder | None,
+    settings: AlignSettings | None = None,
+) -> list[Alignment]:
+    """Pair each goal of the newer document with the goal of the older one it continues, if any.
+
+    Goals are dicts with ``text``, ``theme`` and ``targets``. Identical normalised texts pair first; then,
+    best pair first and one-to-one, goals under the same theme whose score (cosine or ``csls``, plus
+    ``target_bonus`` when
+    both carry a target of the same unit) reaches ``same_theme``; then the remaining goals across themes
+    at ``other_theme``. Each pair gets its relation (``goal_relation``).
+    """
+    settings = settings or AlignSettings()
+    texts_a = [g["text"] for g in goals_a]
+    texts_b = [g["text"] for g in goals_b]
+    identical = match_by_meaning(texts_a, texts_b, None, 1.0)
+    used_a = {i for i, *_ in identical}
+    used_b = {j for _, j, *_ in identical}
+    pairs = [(i, j, 1.0, "text") for i, j, _, _ in identical]
+    if embed is not None and len(used_a) < len(goals_a) and len(used_b) < len(goals_b):
+        sims = _cosines(embed, texts_a, texts_b)
+        scores = csls(sims, settings.neighbours) if settings.scale == "csls" else sims.copy()
+        for i, ga in enumerate(goals_a):
+            for j, gb in enumerate(goals_b):
+                if _shares_target(ga, gb):
+                    scores[i, j] += settings.target_bonus
+        themes_a = np.array([g.get("theme") or "" for g in goals_a], dtype=object)
+        themes_b = np.array([g.get("theme") or "" for g in goals_b], dtype=object)
+        same = (themes_a[:, None] == themes_b[None, :]) & (themes_a[:, None] != "")
+        for i, j in _greedy(np.where(same, scores, -1.0), settings.same_theme, used_a, used_b):
+            pairs.append((i, j, float(sims[i, j]), "meaning"))
+        for i, j in _greedy(scores, settings.other_theme, used_a, used_b):
+            pairs.append((i, j, float(sims[i, j]), "meaning"))
+    out = []
+    for i, j, sim, match in sorted(pairs):
+        relation, changes = goal_relation(goals_a[i], goals_b[j], sim, match, settings)
+        out.append(Alignment(i, j, round(sim, 4), match, relation, changes))
+    return out
+
+
+def csls(sims: np.ndarray, k: int) -> np.ndarray:
+    """Cross-domain similarity local scaling: ``2 cos(a, b) - r(a) - r(b)``, r = mean cosine of a goal to
+    its k nearest goals on the other side. The model's cosines are compressed and their level differs
+    between pairs of documents (a plan's goals all resemble each other); this asks instead whether two
+    goals are closer to each other than to their other neighbours, which needs no absolute level."""
+    k_a, k_b = min(k, sims.shape[1]), min(k, sims.shape[0])
+    r_a = np.sort(sims, axis=1)[:, -k_a:].mean(axis=1)
+    r_b = np.sort(sims, axis=0)[-k_b:, :].mean(axis=0)
+    return 2 * sims - r_a[:, None] - r_b[None, :]
+
+
+def _cosines(embed: Embedder, texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
+    vectors = np.asarray(embed(list(texts_a) + list(texts_b)), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    sims = vectors[: len(rest_a)] @ vectors[len(rest_a) :].T
-    order = np.dstack(np.unravel_index(np.argsort(-sims, axis=None), sims.shape))[0]
+    return vectors[: len(texts_a)] @ vectors[len(texts_a) :].T
+
+
+def _greedy(
+    scores: np.ndarray, threshold: float, used_a: set[int], used_b: set[int]
+) -> list[tuple[int, int]]:
+    """Best-first one-to-one pairs at or above ``threshold``; marks what it pairs as used."""
+    found = []
+    order = np.dstack(np.unravel_index(np.argsort(-scores, axis=None, kind="stable"), scores.shape))[0]
     for x, y in order:
-        sim = float(sims[x, y])
-        if sim < threshold:
+        if scores[x, y] < threshold:
             break
-        i, j = rest_a[x], rest_b[y]
+        i, j = int(x), int(y)
         if i in used_a or j in used_b:
             continue
-        pairs.append((i, j, sim, "meaning"))
+        found.append((i, j))
         used_a.add(i)
         used_b.add(j)
-    return sorted(pairs)
+    return found

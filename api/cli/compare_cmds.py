@@ -44,11 +44,27 @@ def _doc_line(doc: dict) -> str:
     return f"{doc.get('title') or doc['file']}{period} — {doc['file']}"
 
 
-def format_comparison(result: dict) -> str:
-    """A readable Dutch summary of a compare_documents result."""
-    from search.compare import CATEGORY_LABELS  # here: the comparison (numpy, model) loads on use only
+def _side_line(side: dict) -> str:
+    """A document, or a municipality with the documents that stand for it."""
+    if "documents" in side:
+        return f"{side['name']} — " + "; ".join(_doc_line(d) for d in side["documents"])
+    return _doc_line(side)
 
-    lines = [f"A: {_doc_line(result['a'])}", f"B: {_doc_line(result['b'])}", ""]
+
+def format_comparison(result: dict) -> str:
+    """A readable Dutch summary of a comparison: the headline, the aligned goals, then every category."""
+    # here: the comparison (numpy, model) loads on use only
+    from search.compare import CATEGORY_LABELS
+    from search.headline import RELATION_LABELS
+
+    lines = [f"A: {_side_line(result['a'])}", f"B: {_side_line(result['b'])}", ""]
+    lines += [result["summary"]["text"], "", "Doelen die doorlopen:"]
+    for item in result["goals"]["kept"]:
+        lines.append(f"  = {RELATION_LABELS[item['relation']]:<15} A: {_short(item['text_a'], 90)}")
+        lines.append(f"    {'':<15} B: {_short(item['text_b'], 90)}")
+        if item["changes"]:
+            lines.append(f"    {'':<15} ({'; '.join(item['changes'])})")
+    lines.append("")
     for category, title in CATEGORY_LABELS.items():
         block = result[category]
         counts = ", ".join(f"{len(block[s])} {STATE_LABELS[s][1]}" for s in ("added", "removed", "kept"))
@@ -64,9 +80,8 @@ def format_comparison(result: dict) -> str:
                     extra = f"  ({item.get('status_b') or item.get('status_a') or '?'})"
                 if category == "priority_themes" and state == "kept" and item.get("declared_new_in_b"):
                     extra = "  (B noemt dit een nieuwe prioriteit)"
-                if category == "goals" and state == "kept" and item.get("match") == "meaning":
-                    was = _short(item["text_a"], 70)
-                    extra = f"  (zelfde doel, andere woorden: {item['similarity']:.2f}; was “{was}”)"
+                if category == "goals" and state == "kept":
+                    extra = f"  ({RELATION_LABELS[item['relation']]}; was “{_short(item['text_a'], 70)}”)"
                 if category == "targets" and item.get("changed"):
                     changes = "; ".join(f"{k}: {v['from']} → {v['to']}" for k, v in item["changed"].items())
                     extra = f"  ({changes})"
@@ -83,9 +98,8 @@ def format_comparison(result: dict) -> str:
 @click.argument("a", required=False)
 @click.argument("b", required=False)
 @click.option("--municipality", "-m", help="Vergelijk de opeenvolgende beleidsperioden van een gemeente.")
-@click.option(
-    "--threshold", type=float, default=None, help="Cosinusdrempel voor doelen met dezelfde betekenis."
-)
+@click.option("--versus", help="Met --municipality: vergelijk die gemeente met deze gemeente.")
+@click.option("--threshold", type=float, default=None, help="Drempel (CSLS-score) voor doelen die doorlopen.")
 @click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
 @click.pass_context
 @user_errors
@@ -94,21 +108,19 @@ def compare_cmd(
     a: str | None,
     b: str | None,
     municipality: str | None,
+    versus: str | None,
     threshold: float | None,
     as_json: bool,
 ) -> None:
-    """Vergelijk twee documenten (A → B, op bestandsnaam of doc_id) of de beleidsperioden van een gemeente."""
+    """Vergelijk twee documenten (A → B, op bestandsnaam of doc_id), de beleidsperioden van een gemeente,
+    of twee gemeenten (--municipality A --versus B)."""
     from search.compare import comparison
 
-    if municipality and (a or b):
-        raise click.UsageError("geef twee documenten óf --municipality, niet beide")
-    if not municipality and not (a and b):
-        raise click.UsageError("geef twee documenten (A B) of --municipality")
-    result = _run(ctx, lambda store: comparison(store, a, b, municipality, goal_threshold=threshold))
+    result = _run(ctx, lambda store: comparison(store, a, b, municipality, versus, goal_threshold=threshold))
     if as_json:
         print_json(result)
         return
-    if not municipality:
+    if not municipality or versus:
         click.echo(format_comparison(result), nl=False)
         return
     if not result["comparisons"]:

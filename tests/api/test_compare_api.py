@@ -28,7 +28,7 @@ def test_compare_two_documents_returns_added_removed_kept_per_category(client):
     assert body["a"]["file"] == OLD and body["b"]["doc_id"] == NEW
     for category in ("priority_themes", "themes", "instruments", "partners", "goals", "targets"):
         assert set(body[category]) == {"added", "removed", "kept"}
-        assert body["summary"][category]["added"] == len(body[category]["added"])
+        assert body["counts"][category]["added"] == len(body[category]["added"])
     assert body["instruments"]["added"][0]["evidence_b"][0]["file"] == NEW + ".txt"
 
 
@@ -103,6 +103,30 @@ def test_compare_page_labels_changes_in_dutch_with_evidence_on_both_sides(client
     for label in ("nieuw", "vervallen", "behouden", "Bewijs A", "Bewijs B", "Prioritaire thema"):
         assert label in html
     assert "tag-added" in html and "tag-removed" in html
+
+
+def test_compare_page_leads_with_the_headline_and_the_aligned_goals(client):
+    body = client.get("/api/compare", params={"a": OLD, "b": NEW}).json()
+    html = client.get("/vergelijken", params={"a": OLD, "b": NEW}).text
+    headline, aligned, counts = (
+        html.index(marker) for marker in ('class="headline"', 'class="aligned-goals"', 'class="summary"')
+    )
+    assert headline < aligned < counts
+    first_sentence = body["summary"]["sentences"][0]["text"]
+    assert first_sentence.split()[0] in html[headline:aligned]
+    assert f"Doelen die doorlopen ({len(body['goals']['kept'])})" in html
+
+
+def test_two_municipalities_compare_the_same_in_json_and_on_the_page(client):
+    body = client.get("/api/compare", params={"municipality": "Hengelo", "versus": "Haaksbergen"}).json()
+    assert (body["a"]["name"], body["b"]["name"]) == ("Hengelo", "Haaksbergen")
+    assert body["summary"]["text"] and body["instruments"]["kept"]
+    page = client.get("/vergelijken", params={"municipality": "Hengelo", "versus": "Haaksbergen"})
+    assert page.status_code == 200 and body["summary"]["sentences"][0]["text"] in page.text.replace(
+        "&#39;", "'"
+    )
+    only_versus = client.get("/api/compare", params={"versus": "Haaksbergen"})
+    assert only_versus.status_code == 422 and only_versus.json()["error"]["code"] == "bad_parameter"
 
 
 def test_compare_page_without_choice_shows_the_form_and_unknown_is_404(client):

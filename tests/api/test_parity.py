@@ -65,6 +65,13 @@ def test_compare_parity(indexed_home, client):
     assert from_cli == from_api
 
 
+def test_municipalities_compare_parity(indexed_home, client):
+    from_cli = cli_json(indexed_home, "compare", "--municipality", "Hengelo", "--versus", "Haaksbergen")
+    from_api = api_json(client, "/api/compare", municipality="Hengelo", versus="Haaksbergen")
+    assert from_cli["summary"]["sentences"]
+    assert from_cli == from_api
+
+
 def test_an_unknown_document_is_the_same_user_error_on_both_edges(indexed_home, client):
     result = CliRunner().invoke(main, ["--store", str(indexed_home), "facts", "nope.txt", "--json"])
     response = client.get("/api/documents/nope.txt/facts")

@@ -86,6 +86,74 @@ def test_nothing_pairs_below_the_threshold():
     assert goal_match.match_by_meaning(["x"], ["y"], stand_in_embedder(groups), threshold=0.5) == []
 
 
+def test_goals_under_the_same_theme_pair_first():
+    a = [
+        {"text": "x1", "theme": "theme:ondermijning", "targets": []},
+        {"text": "x2", "theme": "theme:jeugd_en_veiligheid", "targets": []},
+    ]
+    b = [{"text": "y", "theme": "theme:jeugd_en_veiligheid", "targets": []}]
+    vectors = {"x1": [1.0, 0.0], "x2": [0.9, 0.43], "y": [1.0, 0.05]}  # y is closer to x1 (0.999 vs 0.92)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.array([vectors[t] for t in texts], dtype=np.float32)
+
+    settings = goal_match.AlignSettings(same_theme=0.9, other_theme=0.9, scale="cosine")
+    (pair,) = goal_match.align_goals(a, b, embed, settings)
+    assert (pair.a, pair.b, pair.relation) == (1, 0, "reworded")  # the same-theme goal wins
+    across = goal_match.align_goals(a, [{**b[0], "theme": None}], embed, settings)
+    assert [(p.a, p.b) for p in across] == [(0, 0)]  # without a theme the closest goal wins
+
+
+@pytest.mark.parametrize(
+    ("targets_a", "targets_b", "relation"),
+    [
+        ([{"value": 10.0, "unit": "%", "comparator": "<="}], [], "weakened"),
+        ([], [{"value": 10.0, "unit": "%", "comparator": "<="}], "sharpened"),
+        (
+            [{"value": 14.0, "unit": "%", "comparator": "<="}],
+            [{"value": 10.0, "unit": "%", "comparator": "<="}],
+            "sharpened",
+        ),
+        (
+            [{"value": 2.0, "unit": "keer", "comparator": ">="}],
+            [{"value": 1.0, "unit": "keer", "comparator": ">="}],
+            "weakened",
+        ),
+        (
+            [{"value": 5.0, "unit": "%", "comparator": "<=", "year": 2026}],
+            [{"value": 5.0, "unit": "%", "comparator": "<=", "year": 2028}],
+            "weakened",
+        ),
+        (
+            [{"value": 5.0, "unit": "%", "comparator": "="}],
+            [{"value": 4.0, "unit": "%", "comparator": "="}],
+            None,
+        ),
+    ],
+    ids=[
+        "target dropped",
+        "target added",
+        "lower maximum",
+        "lower minimum",
+        "later deadline",
+        "direction unknown",
+    ],
+)
+def test_target_changes_decide_sharpened_or_weakened(targets_a, targets_b, relation):
+    found, changes = goal_match.target_relation(targets_a, targets_b)
+    assert found == relation
+    assert changes  # what changed is always said
+
+
+def test_the_same_words_are_the_same_goal():
+    (pair,) = goal_match.align_goals(
+        [{"text": "• Minder overlast in de wijk!", "theme": None, "targets": []}],
+        [{"text": "minder overlast in de wijk", "theme": None, "targets": []}],
+        None,
+    )
+    assert (pair.match, pair.relation) == ("text", "same")
+
+
 def test_strongest_status_prefers_use_over_mention():
     assert strongest_status({"genoemd", "toegepast"}) == "toegepast"
     assert strongest_status({"volgen", "genoemd"}) == "volgen"
@@ -260,19 +328,39 @@ def test_constructed_documents_give_exactly_the_known_instrument_and_partner_cha
     assert ids(built["partners"], "added") == {"partner:om"}
     assert ids(built["partners"], "removed") == {"partner:ggd"}
     assert ids(built["partners"], "kept") == {"partner:politie"}
-    assert built["summary"]["instruments"] == {"added": 1, "removed": 0, "kept": 2, "status_changed": 1}
+    assert built["counts"]["instruments"] == {"added": 1, "removed": 0, "kept": 2, "status_changed": 1}
 
 
 def test_a_reworded_goal_is_matched_by_meaning_and_the_others_are_added_or_removed(built):
     goals = built["goals"]
     assert len(goals["kept"]) == 1
     kept = goals["kept"][0]
-    assert kept["match"] == "meaning"
+    assert kept["match"] == "meaning" and kept["relation"] == "reworded"
     assert kept["text_a"] == "We verminderen het aantal woninginbraken met tien procent."
     assert kept["text_b"] == "Het aantal inbraken in woningen daalt met 10 procent."
-    assert compare.DEFAULT_GOAL_THRESHOLD <= kept["similarity"] < 1.0
+    assert kept["evidence_a"] and kept["evidence_b"]
+    assert kept["similarity"] < 1.0
     assert [g["label"] for g in goals["removed"]] == ["Evenementen verlopen zonder incidenten."]
     assert [g["label"] for g in goals["added"]] == ["Inwoners zijn weerbaar tegen cybercriminaliteit."]
+
+
+def test_the_headline_names_the_main_shifts_with_evidence_on_both_sides(built):
+    summary = built["summary"]
+    assert 3 <= len(summary["sentences"]) <= 6
+    assert summary["text"] == " ".join(s["text"] for s in summary["sentences"])
+    by_kind = {s["kind"]: s for s in summary["sentences"]}
+    assert "digitale veiligheid" in by_kind["priority_added"]["text"].lower()
+    assert (
+        by_kind["priority_added"]["evidence_b"][0]["text"] == "Digitale veiligheid is een nieuwe prioriteit"
+    )
+    started = by_kind["instrument_started"]
+    assert set(started["items"]) == {
+        "instrument:cameratoezicht",
+        "instrument:bibob",
+    }  # bibob: genoemd → toegepast
+    assert started["evidence_a"] and started["evidence_b"]  # bibob is quoted on both sides
+    assert "Openbaar Ministerie" in by_kind["partner_added"]["text"]
+    assert by_kind["goals"]["text"].startswith("Van de 2 doelen")
 
 
 def test_a_target_on_the_same_metric_reports_what_changed(built):
@@ -380,6 +468,19 @@ def test_hengelo_evidence_quotes_are_verbatim_source_text(hengelo, corpus_store)
 def test_municipality_comparison_of_hengelo_skips_the_letter_without_a_period(corpus_store, real_embed):
     result = compare.compare_municipality(corpus_store, "Hengelo", embed=real_embed)["comparisons"]
     assert [(c["a"]["file"], c["b"]["file"]) for c in result] == [(HENGELO_OLD + ".txt", HENGELO_NEW)]
+
+
+def test_two_municipalities_side_by_side_kept_means_both_have_it(corpus_store, real_embed):
+    result = compare.compare_municipalities(corpus_store, "Hengelo", "Haaksbergen", embed=real_embed)
+    assert (result["a"]["name"], result["b"]["name"]) == ("Hengelo", "Haaksbergen")
+    assert [d["file"] for d in result["a"]["documents"]] == [HENGELO_NEW]  # the plan in force stands for it
+    for category in ("themes", "instruments", "partners"):
+        block = result[category]
+        assert block["kept"] and block["added"] and block["removed"]
+        assert all(i["evidence_a"] and i["evidence_b"] for i in block["kept"])
+        assert all(e["file"].startswith("haaksbergen") for i in block["added"] for e in i["evidence_b"])
+    assert result["summary"]["text"].startswith("Alleen")
+    assert 3 <= len(result["summary"]["sentences"]) <= 6
 
 
 def test_matrix_for_undermining_shows_haaksbergen_integral_inspections_with_evidence(corpus_store):

@@ -1,0 +1,127 @@
+"""The headline of a comparison: 3-6 Dutch sentences on the main shifts, built from the comparison's own
+facts (never free text), each sentence carrying the evidence of what it names on both sides.
+
+Sentences, in this order, when there is something to say: new priorities, dropped priorities,
+instruments started, instruments stopped, partners added, and always the goals (how many continue and
+how, how many are new or dropped) and, to reach three sentences, the counts of themes, instruments and
+partners. Two wordings: successive documents ("nieuw", "vervallen") and two municipalities side by side
+("alleen …", "beide").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.rdf import USE_STATUSES
+
+MAX_NAMED = 3  # concepts named per sentence; the rest are counted ("en 4 andere")
+
+# Dutch sentence templates per mode; {a} and {b} are the names of the two sides, {items} a Dutch list.
+TEMPLATES = {
+    "documents": {
+        "priority_added": "{b} maakt {items} tot prioriteit.",
+        "priority_removed": "{items} {verb} in {b} geen prioriteit meer.",
+        "instrument_started": "{b} zet nieuw in op {items}.",
+        "instrument_stopped": "{items} {verb} in {b} niet meer ingezet.",
+        "partner_added": "Nieuw als partner in {b}: {items}.",
+        "goals": "Van de {n_a} doelen van {a} lopen er {kept} door in {b}{how}; {added} doelen zijn nieuw"
+        " en {removed} vervallen.",
+        "counts": "{title}: {added} nieuw, {removed} vervallen en {kept} behouden.",
+    },
+    "municipalities": {
+        "priority_added": "Alleen {b} heeft {items} als prioriteit.",
+        "priority_removed": "Alleen {a} heeft {items} als prioriteit.",
+        "instrument_started": "Alleen {b} zet in op {items}.",
+        "instrument_stopped": "Alleen {a} zet in op {items}.",
+        "partner_added": "Alleen {b} noemt als partner: {items}.",
+        "goals": "{kept} van de {n_a} doelen van {a} komen terug bij {b}{how}; {added} doelen heeft alleen"
+        " {b} en {removed} alleen {a}.",
+        "counts": "{title}: {added} alleen bij {b}, {removed} alleen bij {a} en {kept} bij beide.",
+    },
+}
+COUNTED = {"themes": "Thema's", "instruments": "Instrumenten", "partners": "Partners"}  # fallback sentences
+RELATION_WORDS = {"sharpened": "aangescherpt", "weakened": "afgezwakt", "reworded": "anders verwoord"}
+RELATION_LABELS = {"same": "ongewijzigd", **RELATION_WORDS}  # Dutch label per goal relation (CLI, page)
+
+
+def _dutch_list(labels: list[str]) -> str:
+    named = labels[:MAX_NAMED]
+    rest = len(labels) - len(named)
+    if rest:
+        return f"{', '.join(named)} en {rest} andere"
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} en {named[-1]}"
+
+
+def _sentence(kind: str, text: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A sentence with the first evidence quote of each item it names, per side."""
+    return {
+        "kind": kind,
+        "text": text,
+        "items": [item["id"] for item in items],
+        "evidence_a": [item["evidence_a"][0] for item in items if item.get("evidence_a")],
+        "evidence_b": [item["evidence_b"][0] for item in items if item.get("evidence_b")],
+    }
+
+
+def _concepts(kind: str, items: list[dict], template: str, names: dict[str, str]) -> dict[str, Any] | None:
+    if not items:
+        return None
+    labels = [item["label"] for item in items]
+    verb = "is" if len(labels) == 1 else "zijn"
+    return _sentence(kind, template.format(items=_dutch_list(labels), verb=verb, **names), items)
+
+
+def _capitalised(sentence: dict[str, Any] | None) -> dict[str, Any] | None:
+    if sentence is not None:
+        sentence["text"] = sentence["text"][:1].upper() + sentence["text"][1:]
+    return sentence
+
+
+def headline(result: dict[str, Any], name_a: str, name_b: str, mode: str = "documents") -> dict[str, Any]:
+    """``{"text", "sentences"}`` for a comparison result (see search.compare)."""
+    templates = TEMPLATES[mode]
+    names = {"a": name_a, "b": name_b}
+    instruments = result["instruments"]
+    started = [i for i in instruments["added"] if i.get("status_b") in USE_STATUSES] + [
+        i for i in instruments["kept"] if i["status_b"] in USE_STATUSES and i["status_a"] not in USE_STATUSES
+    ]
+    stopped = [i for i in instruments["removed"] if i.get("status_a") in USE_STATUSES] + [
+        i for i in instruments["kept"] if i["status_a"] in USE_STATUSES and i["status_b"] not in USE_STATUSES
+    ]
+    sentences = [
+        _concepts("priority_added", result["priority_themes"]["added"], templates["priority_added"], names),
+        _capitalised(
+            _concepts(
+                "priority_removed", result["priority_themes"]["removed"], templates["priority_removed"], names
+            )
+        ),
+        _concepts("instrument_started", started, templates["instrument_started"], names),
+        _capitalised(_concepts("instrument_stopped", stopped, templates["instrument_stopped"], names)),
+        _concepts("partner_added", result["partners"]["added"], templates["partner_added"], names),
+    ]
+    sentences = [s for s in sentences if s is not None][:4]
+    sentences.append(_goals(result["goals"], templates["goals"], names))
+    for category, title in COUNTED.items():  # at least three sentences: add plain counts
+        if len(sentences) >= 3:
+            break
+        counts = {state: len(result[category][state]) for state in ("added", "removed", "kept")}
+        text = templates["counts"].format(title=title, **counts, **names)
+        sentences.append(_sentence(category, text, []))
+    return {"text": " ".join(s["text"] for s in sentences), "sentences": sentences}
+
+
+def _goals(goals: dict[str, list[dict]], template: str, names: dict[str, str]) -> dict[str, Any]:
+    kept = goals["kept"]
+    by_relation = {rel: [g for g in kept if g["relation"] == rel] for rel in RELATION_WORDS}
+    parts = [f"{len(items)} {RELATION_WORDS[rel]}" for rel, items in by_relation.items() if items]
+    how = f" ({', '.join(parts)})" if parts else ""
+    text = template.format(
+        n_a=len(kept) + len(goals["removed"]),
+        kept=len(kept),
+        added=len(goals["added"]),
+        removed=len(goals["removed"]),
+        how=how,
+        **names,
+    )
+    shifted = by_relation["sharpened"] + by_relation["weakened"]
+    return _capitalised(_sentence("goals", text, shifted or kept[:MAX_NAMED]))
