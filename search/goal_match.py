@@ -82,8 +82,8 @@ class AlignSettings:
     """Thresholds of goal alignment, chosen on the development pairing by
     ``benchmarks/goal_pairing/select_thresholds.py`` (see its docstring and the README)."""
 
-    same_theme: float = 0.02  # score at which two goals under the same theme continue each other
-    other_theme: float = 0.02  # score for goals under different (or unknown) themes
+    same_theme: float = 0.03  # score at which two goals under the same theme continue each other
+    other_theme: float = 0.03  # score for goals under different (or unknown) themes
     target_bonus: float = 0.01  # added to the score when both goals carry a target of the same unit
     scale: str = "csls"  # "csls": cosine rescaled by each goal's nearest neighbours; or "cosine"
     neighbours: int = 3  # k of the csls scale
