@@ -157,18 +157,6 @@ def _by_cue(cue: tuple[str, str, str]) -> Decision:
     return Decision(cue[1], "cue", f"{cue[0]}: {cue[2]}")
 
 
-def mention_status(
-    text: str,
-    lemmas: str,
-    line_kind: str,
-    block: str | None,
-    section_body: list[tuple[str, str]] | None = None,
-    span: tuple[int, int] | None = None,
-) -> str:
-    """Status of one instrument mention (see ``mention_decision``)."""
-    return mention_decision(text, lemmas, line_kind, block, section_body, span).status
-
-
 def mention_decision(
     text: str,
     lemmas: str,
