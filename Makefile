@@ -14,7 +14,7 @@ export TRANSFORMERS_OFFLINE := 1
 
 install: $(VENV)/.installed vendor
 
-# Browser assets from npm (YASGUI for /sparql-editor), copied into api/static/vendor (gitignored).
+# Browser assets from npm (YASGUI for /sparql-editor, Swagger UI for /docs), copied into api/static/vendor (gitignored).
 VENDOR := api/static/vendor
 vendor: $(VENDOR)/.vendored
 
@@ -24,6 +24,9 @@ $(VENDOR)/.vendored: package.json package-lock.json
 	mkdir -p $(VENDOR)/yasgui
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css \
 	   $(VENDOR)/yasgui/
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/swagger-ui-dist/favicon-32x32.png $(VENDOR)/swagger-ui/
 	touch $@
 
 $(VENV)/.installed: pyproject.toml constraints.txt Makefile

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
@@ -154,6 +156,8 @@ def create_app(
             '`{"error": {"code": ..., "message": ...}}`.'
         ),
         version="0.1.0",
+        docs_url=None,  # served below from the vendored Swagger UI, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.stores = StoreHolder(settings.home)
@@ -179,4 +183,16 @@ def create_app(
         app.include_router(router)
     app.state.nav = NAV
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """OpenAPI documentation from the Swagger UI vendored at install (the server needs no network)."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="beleidsgraaf — JSON-API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+
     return app

@@ -44,19 +44,19 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 # Scripts only from this origin (the vendored YASGUI needs no eval); inline style attributes are used
-# by the templates and YASGUI; no framing by other sites. /docs and /redoc load FastAPI's documentation
-# pages from its CDN with an inline bootstrap script, so they get their own policy.
+# by the templates and YASGUI; no framing by other sites. /docs serves the vendored Swagger UI with
+# FastAPI's inline bootstrap script, so it alone may run inline script (still nothing from elsewhere).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
-_DOCS_PATHS = ("/docs", "/redoc")
+_DOCS_PATHS = ("/docs",)
 _COMMON = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
