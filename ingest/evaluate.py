@@ -205,8 +205,9 @@ def score_status(docs: dict[str, IngestedDocument | Record], gold: dict) -> dict
 def score_cues(records_by_set: dict[str, dict[str, Record]], corpus_gold: dict | None) -> list[dict]:
     """Each status cue that decided a mention: how often it fired (mentions and documents, per dev set)
     and, on the corpus, its precision — the share of its mentions of a gold instrument whose status the
-    gold accepts for that instrument in that document.  Mentions decided by their block or by the
-    statement default are reported under ``(block)`` and ``(default)``."""
+    gold accepts for that instrument in that document.  Mentions decided by their block or by a
+    default reading are reported under ``(block <kind>)`` and ``(default statement|title)`` (an older
+    checkout that does not label them: ``(block or default)``)."""
     gold_docs = (corpus_gold or {}).get("documents", {})
     rows: dict[str, dict[str, Any]] = {}
     for set_name, records in records_by_set.items():

@@ -50,6 +50,17 @@ class AnalysedChunk:
         return None
 
 
+def _cue_lemma(token) -> str:  # token: spacy Token
+    """Lower-case lemma for status cues; a present participle ("overwegende", "toenemend") keeps its
+    own form: it is an adjective or adverb ("in overwegende mate" = mostly), never the finite verb a
+    cue such as "overwegen" means."""
+    word = token.text.lower()
+    lemma = (token.lemma_ or token.text).lower()
+    if lemma.endswith("en") and word in (lemma + "d", lemma + "de"):
+        return word
+    return lemma
+
+
 def _sentences(doc, chunk: Chunk, clean_text: CleanText) -> list[Sentence]:
     text = doc.text
     line_kinds: list[tuple[int, int, str]] = []
@@ -64,7 +75,7 @@ def _sentences(doc, chunk: Chunk, clean_text: CleanText) -> list[Sentence]:
                 s, e = pos, pos + len(piece)
                 kind = next((k for ls, le, k in line_kinds if ls <= s < le + 1), "text")
                 span = doc.char_span(s, e, alignment_mode="expand")
-                lemmas = " ".join((t.lemma_ or t.text).lower() for t in span) if span is not None else ""
+                lemmas = " ".join(_cue_lemma(t) for t in span) if span is not None else ""
                 out.append(Sentence(s, e, piece, lemmas, kind))
             pos += len(piece)
     return out

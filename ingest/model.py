@@ -145,7 +145,7 @@ class Mention:
     end: int
     text: str  # surface form as found
     status: str | None = None  # one of STATUSES, for instruments
-    cue: str | None = None  # "group: pattern" of the status cue that decided it (None: block or default)
+    cue: str | None = None  # what decided its status: "group: pattern", "(block kind)" or "(default ...)"
     extractor: str = EXTRACTOR_VERSION
 
 

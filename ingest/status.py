@@ -9,8 +9,11 @@ A status comes, in this order, from
    framework preposition ("conform het uitvoeringsplan", "op basis van het convenant") is in force;
 2. the block it stands in: list items and infinitive lines under a goal block ("Doelstellingen", "Wat
    willen we bereiken?") are intentions, and there only a non-use or continuation cue overrides the
-   block (a present-tense sentence in a goal block describes the state aimed for, not practice);
-   lines under "Wat doen we al?" are use, under "Voorbeelden" only mentions;
+   block (a present-tense sentence in a goal block describes the state aimed for, not practice).
+   Under an activity block ("Wat gaan we hiervoor doen?") a use cue of the line also beats the block
+   (``status_block_keeps_extra``): a plan's activities include what the municipality already does.
+   Lines under "Wat doen we al?" are use, under "Voorbeelden" only mentions; an indicator list
+   ("Effectindicatoren") says what will be measured, not what is used, so it gives no status;
 3. the kind of line: a title with no body (a chart or table title) only mentions the instrument, while
    any other statement of a policy document is taken as describing the municipality's practice
    (``status_statement_default``) — policy text speaks in the descriptive present.
@@ -117,8 +120,14 @@ def is_lone_title(text: str, line_kind: str) -> bool:
     )
 
 
-def _goal_block_keeps() -> set[str]:
-    return set(language.cues().get("status_goal_block_keeps", []))
+def _block_keeps(block: str | None) -> set[str]:
+    """Cue groups that beat an intention block's reading of its list items: non-use and continuation
+    everywhere; in an activity block ("Wat gaan we doen?") also present-tense use, since a plan's
+    activities include what the municipality already does (a goal block's present tense describes
+    the state aimed for instead)."""
+    cues = language.cues()
+    extra = cues.get("status_block_keeps_extra", {}).get(block or "", [])
+    return set(cues.get("status_goal_block_keeps", [])) | set(extra)
 
 
 def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tuple[str, str, str] | None:
@@ -127,9 +136,15 @@ def _cue_for_mention(text: str, lemmas: str, span: tuple[int, int] | None) -> tu
     instrument is in force."""
     if span is None:
         return sentence_cue(text, lemmas)
-    start, end = span
+    start = span[0]
     if _framework_before().search(_norm(text[max(0, start - 40) : start]) + " "):
         return "toegepast:kader", "toegepast", language.cues()["status_framework_before"]
+    return _cue_of_clause(text, lemmas, span)
+
+
+def _cue_of_clause(text: str, lemmas: str, span: tuple[int, int]) -> tuple[str, str, str] | None:
+    """Cue of the mention's clause, else of its part of a contrast, else of its sentence."""
+    start, end = span
     clause = clause_of(text, start, end)
     segment = clause_of(text, start, end, contrast_only=True)
     offset = text.find(clause)
@@ -150,7 +165,17 @@ BASES = ("cue", "block", "default")
 class Decision(NamedTuple):
     status: str
     basis: str  # one of BASES
-    cue: str | None = None  # "group: pattern" of the cue that decided, for measuring cue precision
+    # what decided, for measuring precision: "group: pattern" of a cue, "(block <kind>)" of a block,
+    # "(default statement)" or "(default title)" of the default readings
+    cue: str | None = None
+
+
+def _by_block(status: str, block: str | None) -> Decision:
+    return Decision(status, "block", f"(block {block})")
+
+
+def _by_default(status: str, kind: str) -> Decision:
+    return Decision(status, "default", f"(default {kind})")
 
 
 def _by_cue(cue: tuple[str, str, str]) -> Decision:
@@ -179,17 +204,17 @@ def mention_decision(
         line_kind == "bullet" or bool(_infinitive_bullet().match(text.strip()))
     )
     if in_goal_list:
-        if cue and cue[0] in _goal_block_keeps():
+        if cue and cue[0] in _block_keeps(block):
             return _by_cue(cue)
-        return Decision("voornemen", "block")
+        return _by_block("voornemen", block)
     if cue:
         return _by_cue(cue)
     from_block = block_status(block)
     if from_block:
-        return Decision(from_block, "block")
+        return _by_block(from_block, block)
     if is_lone_title(text, line_kind):
-        return Decision(DEFAULT_STATUS, "default")
-    return Decision(_statement_default(), "default")
+        return _by_default(DEFAULT_STATUS, "title")
+    return _by_default(_statement_default(), "statement")
 
 
 def _heading_status(block: str | None, section_body: list[tuple[str, str]] | None) -> Decision:
@@ -198,18 +223,20 @@ def _heading_status(block: str | None, section_body: list[tuple[str, str]] | Non
     Under a goal block the body describes the state aimed for, so only a non-use cue there beats
     the block's intention."""
     if not section_body:
-        return Decision(DEFAULT_STATUS, "default")
+        return _by_default(DEFAULT_STATUS, "title")
     for body_text, body_lemmas in section_body:
         cue = sentence_cue(body_text, body_lemmas)
         if not cue:
             continue
-        if is_intention_block(block) and (cue[1] == "toegepast" or cue[0] not in _goal_block_keeps()):
-            return Decision("voornemen", "block")
+        if is_intention_block(block) and (cue[1] == "toegepast" or cue[0] not in _block_keeps(None)):
+            return _by_block("voornemen", block)
         return _by_cue(cue)
     if is_intention_block(block):
-        return Decision("voornemen", "block")
+        return _by_block("voornemen", block)
     from_block = block_status(block)
-    return Decision(from_block, "block") if from_block else Decision(_statement_default(), "default")
+    if from_block:
+        return _by_block(from_block, block)
+    return _by_default(_statement_default(), "statement")
 
 
 def _statement_default() -> str:

@@ -9,7 +9,14 @@ import pytest
 
 from ingest.evaluate import format_status, gold_status, score_status
 from ingest.model import STATUSES
-from ingest.status import _status_groups, clause_of, mention_decision, sentence_status, strongest
+from ingest.status import (
+    _status_groups,
+    clause_of,
+    document_status,
+    mention_decision,
+    sentence_status,
+    strongest,
+)
 
 
 def mention_status(*args, **kwargs) -> str:
@@ -93,6 +100,43 @@ def test_an_activity_on_a_definite_existing_instrument_is_use_a_new_one_is_inten
     assert mention_status("• Ontwikkelen van een intern meldpunt.", "", "bullet", "aanpak") == "voornemen"
 
 
+def test_in_an_activity_list_a_use_cue_of_the_line_beats_the_block():
+    """Under "Wat gaan we doen?" a line that says the instrument is in use describes practice; the same
+    present tense under a goal heading describes the state aimed for."""
+    line = "• Waar nodig wordt de bestuurlijke aanpak ingezet bij multi-probleem casuïstiek."
+    assert mention_status(line, "", "bullet", "aanpak") == "toegepast"
+    assert mention_status(line, "", "bullet", "doelstellingen") == "voornemen"
+    assert mention_status(line, "", "bullet", "bereiken") == "voornemen"
+    # a line without a use cue stays an intention of the plan
+    assert mention_status("• Bewustwordingsbijeenkomsten organiseren.", "", "bullet", "aanpak") == "voornemen"
+
+
+def test_an_indicator_list_gives_no_status_of_its_own():
+    """ "Effectindicatoren" say what will be measured; a line there is read on its own words."""
+    line = "- Aantal casussen besproken op de lokale ondermijningstafel [data gemeente]"
+    decision = mention_decision(line, "", "bullet", "effectindicatoren")
+    assert decision.basis == "default" and decision.status == "toegepast"
+    told = mention_decision("- Inrichten van een lokale ondermijningstafel", "", "bullet", "doelstellingen")
+    assert document_status([decision, told]) == "voornemen"
+
+
+def test_consisting_of_is_not_existing():
+    assert sentence_status("Binnen Twente bestaat een casustafel extremisme.") == "toegepast"
+    assert sentence_status("De rapportage over het stadsgesprek bestaat uit drie componenten.") is None
+
+
+def test_a_present_participle_is_not_the_verb_it_comes_from():
+    """ "in overwegende mate" (mostly) is no "overwegen" (considering): cue lemmas keep participles."""
+    from ingest.extract import _cue_lemma
+    from ingest.nlp import get_nlp
+
+    doc = get_nlp()("Tot op heden passen we de wet Bibob in overwegende mate toe.")
+    lemmas = " ".join(_cue_lemma(t) for t in doc)
+    assert "overwegende" in lemmas
+    assert mention_status(doc.text, lemmas, "text", None) == "toegepast"
+    assert mention_status("Wij overwegen een gebiedsverbod.", "", "text", None) == "overweging"
+
+
 def test_running_text_in_a_goal_block_is_read_as_a_statement():
     text = "Aan de hand van verkeersveiligheidsanalyses wordt de V85 berekend."
     assert mention_status(text, "", "text", "doelstellingen") == "toegepast"
@@ -163,11 +207,13 @@ def test_gold_statuses_are_normalised(raw, accepted):
     assert gold_status(raw) == accepted
 
 
-STATUS_ACCURACY = 0.8
+STATUS_ACCURACY = 0.9
+ABOVE_MAJORITY = 0.15
 
 
 def test_status_agrees_with_gold_on_the_corpus():
-    """Instrument status agrees with the hand-built gold on at least 80 % of the found instruments."""
+    """Instrument status agrees with the hand-built gold on at least 90 % of the found instruments, at
+    least 0.15 above calling every instrument "toegepast"."""
     gold_path = EVAL / "gold_facts.json"
     if not gold_path.exists():
         pytest.skip("shared eval set not present")
@@ -182,6 +228,7 @@ def test_status_agrees_with_gold_on_the_corpus():
     print(format_status(scores))
     overall = scores["overall"]
     assert overall["agree"] / overall["total"] >= STATUS_ACCURACY, overall
+    assert (overall["agree"] - overall["majority"]) / overall["total"] >= ABOVE_MAJORITY, overall
     for name, s in scores["documents"].items():
         assert s["agree"] / s["total"] >= 0.7, (name, s)
 
@@ -202,4 +249,7 @@ def test_the_deciding_cue_is_reported():
     decision = mention_decision("We onderzoeken of cameratoezicht mogelijk is.", "", "text", None)
     assert decision.status == "onderzoek" and decision.basis == "cue"
     assert decision.cue is not None and decision.cue.startswith("onderzoek: ")
-    assert mention_decision("Cameratoezicht in de wijk.", "", "text", None).cue is None
+    assert mention_decision("Cameratoezicht in de wijk.", "", "text", None).cue == "(default statement)"
+    assert mention_decision("Meldingen MMA", "", "text", None).cue == "(default title)"
+    block = mention_decision("- Inrichten van een ondermijningstafel", "", "bullet", "doelstellingen")
+    assert (block.status, block.basis, block.cue) == ("voornemen", "block", "(block doelstellingen)")
