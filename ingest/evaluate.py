@@ -7,7 +7,8 @@
   document type, period, key concepts, all concepts (P/R per category, honouring ``accept_ids`` and
   ``acceptable``), ``must_not`` concepts, and validity (in force from/until, lapsed, replaces).
 
-``python -m ingest.evaluate [--code DIR] [--json]`` ingests both sets with this checkout and, with
+``python -m ingest.evaluate [--code DIR] [--json] [--cues]`` (or ``beleidsgraaf eval --facts``, the
+same functions) ingests both sets with this checkout and, with
 ``--code``, with the ``ingest`` package of DIR (e.g. /work/baseline) in a subprocess; both are scored
 by this scorer.  Tables go to stdout (they are the command's output), progress to stderr.  When the
 shared eval folder is absent the command says so and exits 0.
@@ -553,6 +554,37 @@ def run(corpus_dir: Path, code: Path | None = None) -> dict[str, Any]:
     return {"sets": {k: [p.name for p in v[0]] for k, v in sets.items()}, "runs": runs}
 
 
+def format_report(result: dict[str, Any], cues: bool = False) -> str:
+    """The plain-text report of a ``run()`` result: headline figures side by side, then the current
+    run per document (extraction, status, municipalities) and, with ``cues``, each cue's precision."""
+    current = result["runs"]["current"]
+    parts = [format_side_by_side(result["runs"])]
+    if "corpus" in current:
+        parts += [
+            "\n== corpus: extraction per document (current) ==",
+            format_table(current["corpus"]["extraction"]),
+        ]
+        parts += ["\n== corpus: instrument status (current) ==", format_status(current["corpus"]["status"])]
+    if "municipalities" in current:
+        parts += [
+            "\n== municipalities: per document (current) ==",
+            format_municipalities(current["municipalities"]),
+        ]
+    if cues:
+        parts += [
+            "\n== status cues (current): corpus precision, passages/documents fired per set ==",
+            format_cues(current["cues"]),
+        ]
+    return "\n".join(parts)
+
+
+def check_code(code: Path | None) -> str | None:
+    """Why ``code`` cannot be scored beside this checkout, or None when it can."""
+    if code is not None and not (code / "ingest" / "pipeline.py").exists():
+        return f"--code {code}: no ingest/pipeline.py there"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     parser = argparse.ArgumentParser(prog="python -m ingest.evaluate", description=__doc__.split("\n")[0])
@@ -564,26 +596,15 @@ def main(argv: list[str] | None = None) -> int:
     if not SHARED_EVAL.exists():
         log.warning("no eval sets at %s; nothing to score", SHARED_EVAL)
         return 0
-    if args.code is not None and not (args.code / "ingest" / "pipeline.py").exists():
-        parser.error(f"--code {args.code}: no ingest/pipeline.py there")
+    problem = check_code(args.code)
+    if problem:
+        parser.error(problem)
     result = run(args.corpus, args.code)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
-    current = result["runs"]["current"]
-    print(format_side_by_side(result["runs"]))
-    if "corpus" in current:
-        print("\n== corpus: extraction per document (current) ==")
-        print(format_table(current["corpus"]["extraction"]))
-        print("\n== corpus: instrument status (current) ==")
-        print(format_status(current["corpus"]["status"]))
-    if "municipalities" in current:
-        print("\n== municipalities: per document (current) ==")
-        print(format_municipalities(current["municipalities"]))
-    if args.cues:
-        print("\n== status cues (current): corpus precision, passages/documents fired per set ==")
-        print(format_cues(current["cues"]))
+    print(format_report(result, cues=args.cues))
     return 0
 
 

@@ -1,7 +1,8 @@
 """Search commands: search, eval, setup (and reindex).
 
 ``search`` prints municipality answer cards with highlighted evidence (rich) or, with ``--json``, the dict
-the HTTP API serves. ``eval`` scores retrieval on a questions file. ``setup`` builds the embedding model
+the HTTP API serves. ``eval`` scores retrieval on a questions file, or with ``--facts`` extraction on
+both dev sets (``ingest.evaluate``). ``setup`` builds the embedding model
 once (the Makefile's install step runs it). Errors a user can cause end with a message and exit code 2.
 """
 
@@ -143,18 +144,47 @@ def _fmt(value: float | None) -> str:
 
 
 @click.command("eval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("questions", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--modes",
     default="dense,bm25,hybrid",
     show_default=True,
     help="Comma-separated retrieval modes to compare.",
 )
+@click.option(
+    "--facts", is_flag=True, help="Score extraction on both dev sets instead (python -m ingest.evaluate)."
+)
+@click.option(
+    "--code",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --facts: another checkout to score beside this one in the same run.",
+)
+@click.option("--cues", is_flag=True, help="With --facts: also each status cue's precision.")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="With --facts: folder of the corpus files (default: corpus/ of this checkout).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print all metrics as JSON.")
 @click.pass_obj
 @user_errors
-def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
-    """Score retrieval on a questions file: R-precision, answer-set F1, evidence hit@5, MRR per mode."""
+def eval_cmd(
+    obj: dict,
+    questions: Path | None,
+    modes: str,
+    facts: bool,
+    code: Path | None,
+    cues: bool,
+    corpus: Path | None,
+    as_json: bool,
+) -> None:
+    """Score retrieval on a QUESTIONS file (R-precision, answer-set F1, evidence hit@5, MRR per mode),
+    or with --facts score extraction on both dev sets, beside another checkout with --code."""
+    if facts:
+        _eval_facts(code, cues, corpus, as_json)
+        return
+    if questions is None:
+        raise BadParameter("give a questions file, or --facts to score extraction", parameter="questions")
     from search.evaluate import MODES, evaluate
 
     chosen = tuple(m.strip() for m in modes.split(",") if m.strip())
@@ -192,6 +222,22 @@ def eval_cmd(obj: dict, questions: Path, modes: str, as_json: bool) -> None:
             str(s["n"]),
         )
     out.print(summary)
+
+
+def _eval_facts(code: Path | None, cues: bool, corpus: Path | None, as_json: bool) -> None:
+    """``python -m ingest.evaluate`` behind the CLI: the same run and report functions."""
+    from ingest import evaluate
+
+    if not evaluate.SHARED_EVAL.exists():
+        raise BadParameter(f"no eval sets at {evaluate.SHARED_EVAL}", parameter="facts")
+    problem = evaluate.check_code(code)
+    if problem:
+        raise BadParameter(problem, parameter="code")
+    result = evaluate.run(corpus or evaluate.ROOT / "corpus", code)
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(evaluate.format_report(result, cues=cues))
 
 
 @click.command("setup")
