@@ -19,8 +19,11 @@ English) — no vocabulary lives here — and applied to token sequences of the 
   ("integrated inspections" = "integrated inspection").
 
 Overlapping matches resolve longest-first (within each type for documents, over all types for
-questions); a label shared by concepts of several types (horeca, jongerenwerk, Wet Bibob) yields a
-hit for each. ``build_matcher()`` is the one construction
+questions); in documents a hit inside a longer hit of a type that names it is dropped too
+(``matcher_enclosing_types`` in ``ontology/cues.json``: a theme inside the name of a partner or of a
+meeting structure, "risicojongeren" in "Justitieel Overleg Risicojongeren"). A label shared by
+concepts of several types (horeca, jongerenwerk, Wet Bibob) yields a hit for each.
+``build_matcher()`` is the one construction
 (it lemmatises every label, seconds of work); its result is plain data keyed by ``vocabulary_hash()``,
 so it can be cached on disk.
 """
@@ -280,5 +283,43 @@ def _resolve(
             last = tokens[e - 1]
             end = last.start + len(last.text.rstrip("-"))
             hits.extend(Hit(cid, m.types[cid], tokens[s].start, end) for cid in sorted(cids))
+    if not across_types:
+        hits = _drop_enclosed(hits)
     hits.sort(key=lambda h: (h.start, h.end, h.concept_id))
     return hits
+
+
+@lru_cache(maxsize=1)
+def _enclosing() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Hit type → (types, concept ids) whose longer hits enclose it as part of a name
+    (``matcher_enclosing_types``: a type, or a concept id standing for itself and every narrower one)."""
+    from ontology.vocabulary import narrower_closure
+
+    out = {}
+    for kind, outer in language.cues().get("matcher_enclosing_types", {}).items():
+        if kind.startswith("_"):
+            continue
+        types = frozenset(o for o in outer if ":" not in o)
+        ids = frozenset(c for o in outer if ":" in o for c in (o, *narrower_closure(o)))
+        out[kind] = (types, ids)
+    return out
+
+
+def _drop_enclosed(hits: list[Hit]) -> list[Hit]:
+    """Drop a hit that lies inside a longer hit that names a body: "Justitieel Overleg Risicojongeren"
+    names a meeting, not the theme risicojongeren (a project title such as "Tegengaan
+    Straatintimidatie" still names its theme)."""
+    enclosing = _enclosing()
+    out = []
+    for h in hits:
+        types, ids = enclosing.get(h.concept_type, (frozenset(), frozenset()))
+        inside = any(
+            (o.concept_type in types or o.concept_id in ids)
+            and o.start <= h.start
+            and h.end <= o.end
+            and o.end - o.start > h.end - h.start
+            for o in hits
+        )
+        if not inside:
+            out.append(h)
+    return out

@@ -76,3 +76,25 @@ def test_the_matcher_is_plain_data_keyed_by_the_vocabulary_hash():
 
 def test_build_matcher_is_deterministic():
     assert build_matcher() == get_matcher()
+
+
+def test_a_theme_inside_the_name_of_a_body_is_no_theme_mention():
+    """The meeting "Justitieel Overleg Risicojongeren" is a name; the theme word in it is not a theme
+    the document names.  A project title still names its theme."""
+    meeting = in_document("Het Justitieel Overleg Risicojongeren bespreekt de casus.")
+    assert "instrument:jor" in meeting and "theme:risicojongeren" not in meeting
+    assert "theme:risicojongeren" in in_document("De risicojongeren in de wijk krijgen begeleiding.")
+    project = in_document("Uitvoering geven aan project Tegengaan Straatintimidatie.")
+    assert "theme:straatintimidatie" in project
+
+
+def test_enclosed_hits_are_dropped_only_for_the_configured_outer_concepts():
+    from ingest.matcher import Hit, _drop_enclosed
+
+    theme = Hit("theme:risicojongeren", "theme", 20, 34)
+    meeting = Hit("instrument:jor", "instrument", 4, 34)
+    plan = Hit("instrument:actieplan_x", "instrument", 4, 34)  # not a meeting structure
+    assert _drop_enclosed([meeting, theme]) == [meeting]
+    assert _drop_enclosed([plan, theme]) == [plan, theme]
+    same_span = Hit("partner:x", "partner", 20, 34)  # equally long: not a longer name
+    assert _drop_enclosed([same_span, theme]) == [same_span, theme]
