@@ -2,6 +2,7 @@
 
 ``corpus_home`` ingests ``corpus/`` once per test session (graph store only; search tests build
 their own index from it) and returns the data folder; ``store`` opens it read-only.
+``one_document_eval_set`` points the extraction scorer at a one-file corpus gold of its own.
 """
 
 from __future__ import annotations
@@ -37,3 +38,25 @@ def store(corpus_home):
 
     with GraphStore.open(corpus_home, read_only=True) as opened:
         yield opened
+
+
+@pytest.fixture
+def one_document_eval_set(tmp_path, monkeypatch) -> Path:
+    """A one-file corpus with its gold (one instrument, status toegepast) and no municipalities set,
+    installed as the scorer's shared eval folder; returns the corpus folder."""
+    import json
+
+    from ingest import evaluate
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Gemeente Duiven\n\nWe passen cameratoezicht toe.\n", encoding="utf-8")
+    shared = tmp_path / "eval"
+    shared.mkdir()
+    gold = {
+        "documents": {"a.txt": {"instruments": [{"id": "instrument:cameratoezicht", "status": "toegepast"}]}}
+    }
+    (shared / "gold_facts.json").write_text(json.dumps(gold), encoding="utf-8")
+    monkeypatch.setattr(evaluate, "SHARED_EVAL", shared)
+    monkeypatch.setattr(evaluate, "MUNI_DIR", shared / "municipalities")
+    return corpus

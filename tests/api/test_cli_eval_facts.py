@@ -10,23 +10,8 @@ from api.cli import main
 from ingest import evaluate
 
 
-def _one_document_eval_set(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Gemeente Duiven\n\nWe passen cameratoezicht toe.\n", encoding="utf-8")
-    shared = tmp_path / "eval"
-    shared.mkdir()
-    gold = {
-        "documents": {"a.txt": {"instruments": [{"id": "instrument:cameratoezicht", "status": "toegepast"}]}}
-    }
-    (shared / "gold_facts.json").write_text(json.dumps(gold), encoding="utf-8")
-    monkeypatch.setattr(evaluate, "SHARED_EVAL", shared)
-    monkeypatch.setattr(evaluate, "MUNI_DIR", shared / "municipalities")
-    return corpus
-
-
-def test_eval_facts_json_equals_the_module(tmp_path, monkeypatch, capsys):
-    corpus = _one_document_eval_set(tmp_path, monkeypatch)
+def test_eval_facts_json_equals_the_module(one_document_eval_set, capsys):
+    corpus = one_document_eval_set
     result = CliRunner().invoke(main, ["eval", "--facts", "--corpus", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
     cli = json.loads(result.stdout)
@@ -36,8 +21,8 @@ def test_eval_facts_json_equals_the_module(tmp_path, monkeypatch, capsys):
     assert cli["runs"]["current"]["corpus"]["status"]["overall"] == {"agree": 1, "total": 1, "majority": 1}
 
 
-def test_eval_facts_text_report_has_status_beside_the_majority_baseline(tmp_path, monkeypatch):
-    corpus = _one_document_eval_set(tmp_path, monkeypatch)
+def test_eval_facts_text_report_has_status_beside_the_majority_baseline(one_document_eval_set):
+    corpus = one_document_eval_set
     result = CliRunner().invoke(main, ["eval", "--facts", "--corpus", str(corpus), "--cues"])
     assert result.exit_code == 0, result.output
     assert "corpus status majority baseline" in result.stdout

@@ -114,19 +114,9 @@ def test_missing_eval_folder_is_skipped_cleanly(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_json_output_has_both_sets_when_gold_is_present(tmp_path, monkeypatch, capsys):
+def test_json_output_has_both_sets_when_gold_is_present(one_document_eval_set, capsys):
     """A one-file corpus gold and no municipalities folder: the JSON names the set and its scores."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Gemeente Duiven\n\nWe passen cameratoezicht toe.\n", encoding="utf-8")
-    shared = tmp_path / "eval"
-    shared.mkdir()
-    gold = {
-        "documents": {"a.txt": {"instruments": [{"id": "instrument:cameratoezicht", "status": "toegepast"}]}}
-    }
-    (shared / "gold_facts.json").write_text(json.dumps(gold), encoding="utf-8")
-    monkeypatch.setattr(evaluate, "SHARED_EVAL", shared)
-    monkeypatch.setattr(evaluate, "MUNI_DIR", shared / "municipalities")
+    corpus = one_document_eval_set
     assert evaluate.main(["--json", "--corpus", str(corpus)]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["sets"] == {"corpus": ["a.txt"]}
