@@ -9,6 +9,8 @@ so a new document style or a new municipality's wording is a data edit, never a 
   phrases (ingest/targets);
 * ``metadata_cues()`` — ``metadata_cues.json``: months, date and period phrases, title fields,
   municipality prefixes and name particles (ingest/metadata, search/engine);
+* ``goal_scope()`` — ``goal_scope.json``: words naming the groups and areas a goal covers
+  (search/goal_match: wider or narrower scope of a continuing goal);
 * ``status_labels()`` — display labels of the instrument statuses, from the status scheme in
   ``statuses.ttl``.
 
@@ -26,6 +28,7 @@ from ontology import ONTOLOGY_DIR
 CUES_FILE = ONTOLOGY_DIR / "cues.json"
 NUMBER_CUES_FILE = ONTOLOGY_DIR / "number_cues.json"
 METADATA_CUES_FILE = ONTOLOGY_DIR / "metadata_cues.json"
+GOAL_SCOPE_FILE = ONTOLOGY_DIR / "goal_scope.json"
 
 
 @cache
@@ -46,6 +49,12 @@ def number_cues() -> dict[str, Any]:
 def metadata_cues() -> dict[str, Any]:
     """Cue phrases for document metadata: months, dates, periods, titles, municipality names."""
     return _read(METADATA_CUES_FILE.name)
+
+
+def goal_scope() -> dict[str, dict[str, list[str]]]:
+    """Scope words of goals: ``{"groups": {name: [words]}, "areas": {name: [words]}}``."""
+    data = _read(GOAL_SCOPE_FILE.name)
+    return {kind: data[kind] for kind in ("groups", "areas")}
 
 
 def name_particles() -> tuple[str, ...]:

@@ -13,6 +13,7 @@ value, unit, comparator, year and baseline. The headline (``summary``) comes fro
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from graph.compare import (
@@ -131,28 +132,35 @@ def _compare_targets(
     return result
 
 
-def _embedder_for(store: GraphStore, embed: Embedder | None) -> Embedder:
-    return embed if embed is not None else default_embedder(store.home)
+def _embedders(
+    store: GraphStore, embed: Embedder | None, settings: AlignSettings
+) -> tuple[Embedder, Embedder]:
+    """(goal embedder, target embedder): a given ``embed`` serves both; by default goals are embedded
+    with ``settings.prompt`` and target metrics with the passage prompt."""
+    if embed is not None:
+        return embed, embed
+    return default_embedder(store.home, settings.prompt), default_embedder(store.home)
 
 
 def _settings(goal_threshold: float | None) -> AlignSettings:
     """The chosen alignment settings, or both theme thresholds set to ``goal_threshold``."""
     if goal_threshold is None:
         return AlignSettings()
-    return AlignSettings(same_theme=goal_threshold, other_theme=goal_threshold)
+    return replace(AlignSettings(), same_theme=goal_threshold, other_theme=goal_threshold)
 
 
 def _compare(
     a: DocumentContent,
     b: DocumentContent,
-    embed: Embedder,
+    embedders: tuple[Embedder, Embedder],
     settings: AlignSettings,
     target_threshold: float,
 ) -> dict[str, Any]:
+    goal_embed, target_embed = embedders
     result: dict[str, Any] = {
         **concept_changes(a, b),
-        "goals": _compare_goals(a, b, embed, settings),
-        "targets": _compare_targets(a, b, embed, target_threshold),
+        "goals": _compare_goals(a, b, goal_embed, settings),
+        "targets": _compare_targets(a, b, target_embed, target_threshold),
         "matching": {
             "method": "embedding",
             "goal_threshold": settings.same_theme,
@@ -177,13 +185,17 @@ def _side_name(doc: Document) -> str:
 
 
 def _compare_two(
-    store: GraphStore, doc_a: Document, doc_b: Document, embed: Embedder, settings: AlignSettings
+    store: GraphStore,
+    doc_a: Document,
+    doc_b: Document,
+    embedders: tuple[Embedder, Embedder],
+    settings: AlignSettings,
 ) -> dict[str, Any]:
     a, b = document_content(store, doc_a), document_content(store, doc_b)
     result = {
         "a": doc_a.brief(),
         "b": doc_b.brief(),
-        **_compare(a, b, embed, settings, DEFAULT_TARGET_THRESHOLD),
+        **_compare(a, b, embedders, settings, DEFAULT_TARGET_THRESHOLD),
     }
     result["summary"] = headline(result, _side_name(doc_a), _side_name(doc_b))
     return result
@@ -205,7 +217,8 @@ def compare_documents(
     """
     docs = documents(store)
     doc_a, doc_b = resolve_document(docs, a), resolve_document(docs, b)
-    return _compare_two(store, doc_a, doc_b, _embedder_for(store, embed), _settings(goal_threshold))
+    settings = _settings(goal_threshold)
+    return _compare_two(store, doc_a, doc_b, _embedders(store, embed, settings), settings)
 
 
 def compare_municipality(
@@ -218,9 +231,10 @@ def compare_municipality(
     """The municipality and the comparisons of its consecutive policy periods (documents with a period)."""
     muni, own = resolve_municipality(documents(store), municipality)
     periodic = [d for d in own if d.start is not None]
-    embed, settings = _embedder_for(store, embed), _settings(goal_threshold)
+    settings = _settings(goal_threshold)
+    embedders = _embedders(store, embed, settings)
     comparisons = [
-        _compare_two(store, x, y, embed, settings) for x, y in zip(periodic, periodic[1:], strict=False)
+        _compare_two(store, x, y, embedders, settings) for x, y in zip(periodic, periodic[1:], strict=False)
     ]
     return {"municipality": muni.as_json(with_iri=True), "comparisons": comparisons}
 
@@ -250,10 +264,11 @@ def compare_municipalities(
         content = merge_contents([document_content(store, d) for d in chosen])
         sides.append((muni, chosen, content))
     (muni_a, docs_a, a), (muni_b, docs_b, b) = sides
+    settings = _settings(goal_threshold)
     result = {
         "a": {**muni_a.as_json(with_iri=True), "documents": [d.brief() for d in docs_a]},
         "b": {**muni_b.as_json(with_iri=True), "documents": [d.brief() for d in docs_b]},
-        **_compare(a, b, _embedder_for(store, embed), _settings(goal_threshold), DEFAULT_TARGET_THRESHOLD),
+        **_compare(a, b, _embedders(store, embed, settings), settings, DEFAULT_TARGET_THRESHOLD),
     }
     result["summary"] = headline(
         result, muni_a.name or muni_a.code, muni_b.name or muni_b.code, "municipalities"

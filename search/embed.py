@@ -117,13 +117,18 @@ def embed_passages_with_stats(
     cache: Path | None = None,
     progress: bool = False,
     runtime: str | None = None,
+    prompt_kind: str = "passage",
 ) -> tuple[np.ndarray, int]:
-    """Vectors (n × dim, L2-normalised) for passage texts, and how many had to be computed (not cached)."""
+    """Vectors (n × dim, L2-normalised) for passage texts, and how many had to be computed (not cached).
+
+    ``prompt_kind`` "query" embeds the texts with the query prompt instead (e5's advice for symmetric
+    tasks such as comparing two goals); the cache key includes the prompt, so the two never mix.
+    """
     name = configured_model(model)
     runtime = configured_runtime(runtime)
     key = model_key(name, runtime)
     st = load_model(name, runtime)
-    prompt = _prompt(st, "passage")
+    prompt = _prompt(st, prompt_kind)
     full = [prompt + t for t in texts]
     hashes = [_sha(t) for t in full]
     store = EmbeddingCache(cache) if cache is not None else None
@@ -193,9 +198,12 @@ def embed_passages(
     cache: Path | None = None,
     progress: bool = False,
     runtime: str | None = None,
+    prompt_kind: str = "passage",
 ) -> np.ndarray:
-    """Vectors for passage texts (the model's passage prompt is added here)."""
-    return embed_passages_with_stats(texts, model, cache=cache, progress=progress, runtime=runtime)[0]
+    """Vectors for passage texts (the model's passage prompt, or ``prompt_kind``'s, is added here)."""
+    return embed_passages_with_stats(
+        texts, model, cache=cache, progress=progress, runtime=runtime, prompt_kind=prompt_kind
+    )[0]
 
 
 @lru_cache(maxsize=512)

@@ -11,6 +11,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +29,50 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def default_embedder(home: Path | None = None) -> Embedder:
+def default_embedder(home: Path | None = None, prompt_kind: str = "passage") -> Embedder:
     """Texts → L2-normalised vectors with the project's model, cached in ``home``'s embedding cache.
 
-    Goals on both sides get the same (passage) prompt, so the similarity is symmetric.
+    Both sides get the same prompt, so the similarity is symmetric. Goals use the query prompt
+    (``AlignSettings.prompt``; e5's advice for symmetric similarity, and better on the development
+    pairing), target metrics the passage prompt.
     """
     from search.embed import cache_path, embed_passages
 
     cache = cache_path(home) if home is not None else None
 
     def embed(texts: list[str]) -> np.ndarray:
-        return embed_passages(texts, cache=cache)
+        return embed_passages(texts, cache=cache, prompt_kind=prompt_kind)
 
     return embed
+
+
+def shared_words(texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
+    """Shared content words of every pair (a, b): cosine of IDF-weighted sets of lemmas.
+
+    The IDF is taken over the goals of both sides, so the words every goal of the two plans uses
+    ("veiligheid", "inwoners") weigh little and the words that name an ambition ("meldingsbereidheid",
+    "jeugdgroepen") much. Embeddings of this model rank a plan's goals by their sentence shape as
+    much as by their subject; the words they share bring the subject back.
+    """
+    from search.lexical import tokenize
+
+    sets_a = [set(tokenize(t)) for t in texts_a]
+    sets_b = [set(tokenize(t)) for t in texts_b]
+    counts: dict[str, int] = defaultdict(int)
+    for words in sets_a + sets_b:
+        for w in words:
+            counts[w] += 1
+    n = len(sets_a) + len(sets_b)
+    weight = {w: float(np.log((n + 1) / (c + 0.5))) ** 2 for w, c in counts.items()}
+    norm_a = [np.sqrt(sum(weight[w] for w in s)) or 1.0 for s in sets_a]
+    norm_b = [np.sqrt(sum(weight[w] for w in s)) or 1.0 for s in sets_b]
+    out = np.zeros((len(sets_a), len(sets_b)), dtype=np.float32)
+    for i, wa in enumerate(sets_a):
+        for j, wb in enumerate(sets_b):
+            common = wa & wb
+            if common:
+                out[i, j] = sum(weight[w] for w in common) / (norm_a[i] * norm_b[j])
+    return out
 
 
 def match_by_meaning(
@@ -82,11 +114,14 @@ class AlignSettings:
     """Thresholds of goal alignment, chosen on the development pairing by
     ``benchmarks/goal_pairing/select_thresholds.py`` (see its docstring and the README)."""
 
-    same_theme: float = 0.03  # score at which two goals under the same theme continue each other
-    other_theme: float = 0.03  # score for goals under different (or unknown) themes
-    target_bonus: float = 0.01  # added to the score when both goals carry a target of the same unit
-    scale: str = "csls"  # "csls": cosine rescaled by each goal's nearest neighbours; or "cosine"
+    same_theme: float = 0.91  # score at which two goals under the same theme continue each other
+    other_theme: float = 0.91  # score for goals under different (or unknown) themes
+    target_bonus: float = 0.0  # added to the score when both goals carry a target of the same unit
+    scale: str = "cosine"  # "cosine"; or "csls": cosine rescaled by each goal's nearest neighbours
     neighbours: int = 3  # k of the csls scale
+    lexical_weight: float = 0.1  # weight of shared content words (``shared_words``) added to the cosine
+    prompt: str = "query"  # the model prompt goals are embedded with (search.embed prompt kinds)
+    mutual_floor: float | None = None  # score from which two goals that are each other's best match pair
     same_text: float = 0.985  # cosine from which two wordings count as the same goal
 
 
@@ -143,12 +178,67 @@ def target_relation(targets_a: list[dict], targets_b: list[dict]) -> tuple[str |
     return {1: "sharpened", -1: "weakened"}.get(verdict), tuple(changes)
 
 
+@lru_cache(maxsize=1)
+def _scope_words() -> dict[str, str]:
+    """Lemma or word → scope name (groups and areas of ontology/goal_scope.json)."""
+    from ontology.language import goal_scope
+    from search.lexical import tokenize
+
+    out: dict[str, str] = {}
+    for names in goal_scope().values():
+        for name, words in names.items():
+            for word in words:
+                for token in {word.casefold(), *tokenize(word)}:
+                    out.setdefault(token, name)
+    return out
+
+
+MIN_COMPOUND_PART = 5  # a scope word this long also counts as the first part of a compound
+
+
+@lru_cache(maxsize=4096)
+def goal_scope(text: str) -> frozenset[str]:
+    """The groups and areas a goal names (scope names of goal_scope.json); a scope word also counts
+    at the start of a compound ("ondernemersvereniging" names ondernemers, "jeugdgroepenoverleg" jeugd)."""
+    from search.lexical import tokenize
+
+    words = _scope_words()
+    long_words = sorted((w for w in words if len(w) >= MIN_COMPOUND_PART), key=len, reverse=True)
+    found = set()
+    for token in tokenize(text):
+        if token in words:
+            found.add(words[token])
+            continue
+        part = next((w for w in long_words if token.startswith(w)), None)
+        if part:
+            found.add(words[part])
+    return frozenset(found)
+
+
+def scope_relation(text_a: str, text_b: str) -> tuple[str | None, tuple[str, ...]]:
+    """sharpened when B names a group or area A does not and drops none (wider scope); weakened when B
+    drops one and adds none (narrower scope); None otherwise."""
+    scope_a, scope_b = goal_scope(text_a), goal_scope(text_b)
+    added, dropped = sorted(scope_b - scope_a), sorted(scope_a - scope_b)
+    if added and not dropped:
+        return "sharpened", (f"scope widened: {', '.join(added)}",)
+    if dropped and not added:
+        return "weakened", (f"scope narrowed: {', '.join(dropped)}",)
+    return None, ()
+
+
 def goal_relation(ga: dict, gb: dict, similarity: float, match: str, settings: AlignSettings):
-    """The relation of two paired goals: targets decide sharpened / weakened, wording same / reworded."""
+    """The relation of two paired goals: targets decide sharpened / weakened first, then the scope the
+    texts name (groups, areas), then the wording same / reworded."""
     by_target, changes = target_relation(ga.get("targets") or [], gb.get("targets") or [])
     if by_target:
         return by_target, changes
-    if match == "text" or (similarity >= settings.same_text and not changes):
+    if match == "text":
+        return "same", changes
+    by_scope, scope_changes = scope_relation(ga["text"], gb["text"])
+    if by_scope:
+        return by_scope, changes + scope_changes
+    if similarity >= settings.same_text and not changes:
         return "same", changes
     return "reworded", changes
 
@@ -162,10 +252,12 @@ def align_goals(
     """Pair each goal of the newer document with the goal of the older one it continues, if any.
 
     Goals are dicts with ``text``, ``theme`` and ``targets``. Identical normalised texts pair first; then,
-    best pair first and one-to-one, goals under the same theme whose score (cosine or ``csls``, plus
-    ``target_bonus`` when
-    both carry a target of the same unit) reaches ``same_theme``; then the remaining goals across themes
-    at ``other_theme``. Each pair gets its relation (``goal_relation``).
+    best pair first and one-to-one, goals under the same theme whose score (the embeddings' cosine plus
+    ``lexical_weight`` × shared content words, rescaled by ``csls``, plus ``target_bonus`` when both
+    carry a target of the same unit) reaches ``same_theme``; then the remaining goals across themes at
+    ``other_theme``; then (with ``mutual_floor``) goals that are each other's best match, within a theme
+    first. Each pair gets its relation (``goal_relation``). ``embed`` should embed with
+    ``settings.prompt`` (``default_embedder(home, settings.prompt)``).
     """
     settings = settings or AlignSettings()
     texts_a = [g["text"] for g in goals_a]
@@ -176,7 +268,10 @@ def align_goals(
     pairs = [(i, j, 1.0, "text") for i, j, _, _ in identical]
     if embed is not None and len(used_a) < len(goals_a) and len(used_b) < len(goals_b):
         sims = _cosines(embed, texts_a, texts_b)
-        scores = csls(sims, settings.neighbours) if settings.scale == "csls" else sims.copy()
+        combined = sims
+        if settings.lexical_weight:
+            combined = sims + settings.lexical_weight * shared_words(texts_a, texts_b)
+        scores = csls(combined, settings.neighbours) if settings.scale == "csls" else combined.copy()
         for i, ga in enumerate(goals_a):
             for j, gb in enumerate(goals_b):
                 if _shares_target(ga, gb):
@@ -188,6 +283,11 @@ def align_goals(
             pairs.append((i, j, float(sims[i, j]), "meaning"))
         for i, j in _greedy(scores, settings.other_theme, used_a, used_b):
             pairs.append((i, j, float(sims[i, j]), "meaning"))
+        if settings.mutual_floor is not None:
+            within = np.where(same, scores, -np.inf)
+            for matrix in (within, scores):  # the same theme first, here too
+                for i, j in _mutual(matrix, settings.mutual_floor, used_a, used_b):
+                    pairs.append((i, j, float(sims[i, j]), "meaning"))
     out = []
     for i, j, sim, match in sorted(pairs):
         relation, changes = goal_relation(goals_a[i], goals_b[j], sim, match, settings)
@@ -210,6 +310,21 @@ def _cosines(embed: Embedder, texts_a: Sequence[str], texts_b: Sequence[str]) ->
     vectors = np.asarray(embed(list(texts_a) + list(texts_b)), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     return vectors[: len(texts_a)] @ vectors[len(texts_a) :].T
+
+
+def _mutual(scores: np.ndarray, floor: float, used_a: set[int], used_b: set[int]) -> list[tuple[int, int]]:
+    """Still unpaired goals that are each other's best match (over all goals of the other side that
+    ``scores`` allows) with a score of at least ``floor``: two plans that each have one goal on a
+    subject, worded apart."""
+    best_b, best_a = scores.argmax(axis=1), scores.argmax(axis=0)
+    found = []
+    for i, j in enumerate(best_b):
+        i, j = int(i), int(j)
+        if best_a[j] == i and scores[i, j] >= floor and i not in used_a and j not in used_b:
+            found.append((i, j))
+            used_a.add(i)
+            used_b.add(j)
+    return found
 
 
 def _greedy(

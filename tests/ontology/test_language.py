@@ -10,7 +10,12 @@ from ontology import language
 from ontology.vocabulary import concepts_of_type
 
 ROOT = Path(__file__).resolve().parents[2]
-CUE_FILES = (language.CUES_FILE.name, language.NUMBER_CUES_FILE.name, language.METADATA_CUES_FILE.name)
+CUE_FILES = (
+    language.CUES_FILE.name,
+    language.NUMBER_CUES_FILE.name,
+    language.METADATA_CUES_FILE.name,
+    language.GOAL_SCOPE_FILE.name,
+)
 
 
 def test_statuses_are_the_status_scheme_and_use_statuses_a_part_of_it():

@@ -154,6 +154,94 @@ def test_the_same_words_are_the_same_goal():
     assert (pair.match, pair.relation) == ("text", "same")
 
 
+@pytest.mark.parametrize(
+    ("text_a", "text_b", "relation", "named"),
+    [
+        (
+            "Inwoners en ondernemers voelen zich veilig in de gemeente.",
+            "Inwoners, ondernemers en bezoekers voelen zich veilig in de gemeente.",
+            "sharpened",
+            "bezoekers",
+        ),
+        (
+            "Inwoners, ondernemers en bezoekers voelen zich veilig in de gemeente.",
+            "Inwoners voelen zich veilig in de gemeente.",
+            "weakened",
+            "ondernemers",
+        ),
+        (
+            "We voorkomen overlast in de wijken.",
+            "We voorkomen overlast in de wijken en in de binnenstad.",
+            "sharpened",
+            "binnenstad",
+        ),
+        (
+            "Jaarlijks gesprek met wijkraden en ondernemers.",
+            "Jaarlijks gesprek met ondernemersverenigingen.",
+            None,
+            None,
+        ),
+        ("Burgers voelen zich veilig in hun buurt.", "Inwoners voelen zich veilig in hun wijk.", None, None),
+        (
+            "Jongeren voelen zich veilig in de wijk.",
+            "Ouderen voelen zich veilig in het centrum.",
+            None,
+            None,
+        ),
+    ],
+    ids=["group added", "groups dropped", "area added", "compound", "synonyms", "swapped"],
+)
+def test_a_wider_scope_is_sharpened_and_a_narrower_one_weakened(text_a, text_b, relation, named):
+    found, changes = goal_match.scope_relation(text_a, text_b)
+    assert found == relation
+    if relation:
+        assert len(changes) == 1 and named in changes[0]
+    else:
+        assert changes == ()
+
+
+def test_targets_decide_the_relation_before_the_scope():
+    ga = {
+        "text": "Inwoners voelen zich veilig.",
+        "targets": [{"value": 10.0, "unit": "%", "comparator": "<="}],
+    }
+    gb = {"text": "Inwoners en bezoekers voelen zich veilig.", "targets": []}
+    settings = goal_match.AlignSettings()
+    assert goal_match.goal_relation(ga, gb, 0.9, "meaning", settings) == ("weakened", ("target dropped",))
+    gb_same_target = {**gb, "targets": ga["targets"]}
+    relation, changes = goal_match.goal_relation(ga, gb_same_target, 0.9, "meaning", settings)
+    assert relation == "sharpened" and changes == ("scope widened: bezoekers",)
+
+
+def test_shared_words_weigh_rare_words_more_than_words_every_goal_uses():
+    a = [
+        "De meldingsbereidheid van inwoners groeit.",
+        "Inwoners voelen zich veilig.",
+        "Inwoners zijn weerbaar.",
+    ]
+    b = ["Inwoners melden vaker: de meldingsbereidheid neemt toe.", "Inwoners kennen de wijkagent."]
+    words = goal_match.shared_words(a, b)
+    assert words.shape == (3, 2)
+    assert words[0, 0] > 0.1  # "meldingsbereidheid" is shared by these two only
+    assert words[1, 1] < words[0, 0] / 10  # "inwoners" is in every goal: it weighs little
+    assert words[2, 1] < words[0, 0] / 10
+
+
+def test_goals_that_are_each_others_best_match_pair_from_the_mutual_floor():
+    a = [{"text": t, "theme": None, "targets": []} for t in ("a0", "a1")]
+    b = [{"text": t, "theme": None, "targets": []} for t in ("b0", "b1")]
+    # a0 and b0 are each other's best (0.9); a1's best is b1 (0.5), but b1's best is a0 (0.6)
+    vectors = {"a0": [1.0, 0.0, 0.0], "a1": [0.0, 1.0, 0.0], "b0": [0.9, 0.1, 0.42], "b1": [0.6, 0.5, 0.62]}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.array([vectors[t] for t in texts], dtype=np.float32)
+
+    plain = {"same_theme": 0.95, "other_theme": 0.95, "scale": "cosine", "lexical_weight": 0.0}
+    assert goal_match.align_goals(a, b, embed, goal_match.AlignSettings(**plain)) == []
+    mutual = goal_match.AlignSettings(**plain, mutual_floor=0.45)
+    assert [(p.a, p.b) for p in goal_match.align_goals(a, b, embed, mutual)] == [(0, 0)]
+
+
 def test_strongest_status_prefers_use_over_mention():
     assert strongest_status({"genoemd", "toegepast"}) == "toegepast"
     assert strongest_status({"volgen", "genoemd"}) == "volgen"
@@ -287,7 +375,7 @@ def built_home(tmp_path_factory):
 @pytest.fixture(scope="module")
 def real_embed():
     try:
-        return goal_match.default_embedder()
+        return goal_match.default_embedder(prompt_kind=goal_match.AlignSettings().prompt)
     except Exception as exc:  # noqa: BLE001 - the model is built from registry packages; absent → skip
         pytest.skip(f"embedding model unavailable: {exc}")
 
@@ -424,6 +512,19 @@ def corpus_store(corpus_home):
 @pytest.fixture(scope="module")
 def hengelo(corpus_store, real_embed):
     return compare.compare_documents(corpus_store, HENGELO_OLD, HENGELO_NEW, embed=real_embed)
+
+
+def test_hengelo_no_goal_is_both_continued_and_new_or_dropped(hengelo):
+    goals = hengelo["goals"]
+    assert goals["kept"], "the two Hengelo plans share at least one ambition"
+    kept_a = {item["id_a"] for item in goals["kept"]}
+    kept_b = {item["id_b"] for item in goals["kept"]}
+    assert len(kept_a) == len(kept_b) == len(goals["kept"])  # one to one
+    assert not kept_a & {g["id"] for g in goals["removed"]}
+    assert not kept_b & {g["id"] for g in goals["added"]}
+    for item in goals["kept"]:
+        assert item["relation"] in goal_match.RELATIONS
+        assert item["text_a"] and item["text_b"] and item["evidence_a"] and item["evidence_b"]
 
 
 def test_hengelo_2024_names_digital_safety_as_a_priority_with_evidence_in_the_new_plan(hengelo):
