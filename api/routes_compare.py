@@ -50,7 +50,9 @@ def api_compare(
     versus: str | None = Query(
         None, min_length=1, description="Met municipality: vergelijk met deze gemeente"
     ),
-    threshold: float | None = Query(None, ge=-1.0, le=1.0, description="Drempel (CSLS) voor doelen"),
+    threshold: float | None = Query(
+        None, ge=-1.0, le=2.0, description="Drempel (cosinus plus gedeelde woorden) voor doelen"
+    ),
 ) -> dict:
     """What changed between two documents, between a municipality's successive policy periods, or
     between two municipalities (``municipality`` and ``versus``); ``summary`` is the Dutch headline."""

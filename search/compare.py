@@ -46,8 +46,9 @@ log = logging.getLogger(__name__)
 
 
 DEFAULT_GOAL_THRESHOLD = AlignSettings().same_theme
-"""Cosine at which two goals continue each other (search.goal_match.AlignSettings, chosen on the
-development pairing by benchmarks/goal_pairing/select_thresholds.py)."""
+"""Score (cosine plus shared words) at which two goals under one theme continue each other
+(search.goal_match.AlignSettings, chosen on the development pairing by
+benchmarks/goal_pairing/select_thresholds.py)."""
 
 DEFAULT_TARGET_THRESHOLD = 0.92
 """Cosine at which two target metrics count as the same measure (same model as goals)."""
@@ -143,10 +144,11 @@ def _embedders(
 
 
 def _settings(goal_threshold: float | None) -> AlignSettings:
-    """The chosen alignment settings, or both theme thresholds set to ``goal_threshold``."""
+    """The chosen alignment settings, or: every pair of goals whose score reaches ``goal_threshold``
+    continues (best pair first, within a theme first; no separate mutual-best floor)."""
     if goal_threshold is None:
         return AlignSettings()
-    return replace(AlignSettings(), same_theme=goal_threshold, other_theme=goal_threshold)
+    return replace(AlignSettings(), same_theme=goal_threshold, other_theme=goal_threshold, mutual_floor=None)
 
 
 def _compare(

@@ -99,7 +99,7 @@ def format_comparison(result: dict) -> str:
 @click.argument("b", required=False)
 @click.option("--municipality", "-m", help="Vergelijk de opeenvolgende beleidsperioden van een gemeente.")
 @click.option("--versus", help="Met --municipality: vergelijk die gemeente met deze gemeente.")
-@click.option("--threshold", type=float, default=None, help="Drempel (CSLS-score) voor doelen die doorlopen.")
+@click.option("--threshold", type=float, default=None, help="Drempel (score) voor doelen die doorlopen.")
 @click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
 @click.pass_context
 @user_errors
