@@ -37,9 +37,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 from ingest.nlp import get_nlp
 from ontology import SCHEME_FILES, language
+from ontology.disk_cache import cached, content_key
 
 MATCHER_VERSION = "1"
 EXCLUDED_TYPES = ("status", "doctype")  # named by filters and metadata, not matched in running text
@@ -199,8 +201,13 @@ def _freeze(index: dict[str, set[Entry]]) -> dict[str, tuple[Entry, ...]]:
 
 @lru_cache(maxsize=1)
 def get_matcher() -> ConceptMatcher:
-    """The matcher of the current vocabulary, built once per process."""
-    return build_matcher()
+    """The matcher of the current vocabulary: built once, then read from disk in later processes.
+
+    Keyed by ``vocabulary_hash()`` and this module's source, so a changed label, lemma exception,
+    lemmatiser version or matcher code builds a new one.
+    """
+    key = content_key([Path(__file__)], vocabulary_hash())
+    return cached("concept-matcher", key, build_matcher)
 
 
 def _stands_as_written(words: tuple[str, ...], text: str) -> bool:
