@@ -203,10 +203,14 @@ def _freeze(index: dict[str, set[Entry]]) -> dict[str, tuple[Entry, ...]]:
 def get_matcher() -> ConceptMatcher:
     """The matcher of the current vocabulary: built once, then read from disk in later processes.
 
-    Keyed by ``vocabulary_hash()`` and this module's source, so a changed label, lemma exception,
-    lemmatiser version or matcher code builds a new one.
+    Keyed by ``vocabulary_hash()`` and the source of the code that builds it (this module, the Dutch
+    pipeline, the label loader), so a changed label, lemma exception, lemmatiser version or builder
+    code builds a new one.
     """
-    key = content_key([Path(__file__)], vocabulary_hash())
+    from ingest import nlp
+    from ontology import vocabulary
+
+    key = content_key([Path(__file__), Path(nlp.__file__), Path(vocabulary.__file__)], vocabulary_hash())
     return cached("concept-matcher", key, build_matcher)
 
 
