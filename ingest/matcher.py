@@ -144,9 +144,9 @@ def vocabulary_hash() -> str:
 
 @lru_cache(maxsize=100_000)
 def _en_lemma(word: str) -> str:
-    import simplemma
+    from ingest.lemma_tables import lemmatizer
 
-    return simplemma.lemmatize(word, lang="en").lower()
+    return lemmatizer().lemmatize(word, "en").lower()
 
 
 def build_matcher() -> ConceptMatcher:
@@ -219,7 +219,7 @@ def _stands_as_written(words: tuple[str, ...], text: str) -> bool:
 
 
 def match(
-    doc,  # spacy Doc from ingest.nlp.get_nlp()
+    doc,  # a spacy Doc from ingest.nlp.get_nlp(), or ingest.nlp.question_doc() (the same tokens)
     types: tuple[str, ...] | None = None,
     fields: bool = True,
     english: bool = False,

@@ -5,10 +5,16 @@ rule-based sentencizer and the lookup lemmatizer from spacy-lookups-data.  Words
 lacks fall back to simplemma; a small exceptions table (``lemma_exceptions`` in ``ontology/cues.json``)
 comes first.
 Everything is built once per process.
+
+Questions take a faster road to the same tokens and lemmas: ``question_doc`` runs the pipeline's own
+tokenizer rules without spaCy (``ingest.tokenizer``) and reads the lemma dictionaries from one on-disk
+table (``ingest.lemma_tables``), so answering a question from the command line never imports spaCy,
+thinc or torch, nor loads a whole dictionary. Tests keep it equal to ``get_nlp()`` token by token.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -59,9 +65,47 @@ def lemma_for(word: str, lookup_lemma: str | None = None) -> str:
 
 @lru_cache(maxsize=200_000)
 def _simplemma(lower: str) -> str:
-    import simplemma
+    from ingest.lemma_tables import lemmatizer
 
     try:
-        return simplemma.lemmatize(lower, lang="nl").lower()
+        return lemmatizer().lemmatize(lower, "nl").lower()
     except Exception:  # pragma: no cover - simplemma raises only on odd input
         return lower
+
+
+@dataclass(frozen=True)
+class QuestionToken:
+    """The fields of a spaCy token that matching reads."""
+
+    text: str
+    idx: int
+    whitespace_: str
+    lemma_: str
+
+
+@dataclass(frozen=True)
+class QuestionDoc:
+    """A tokenised, lemmatised text with the fields of a spaCy ``Doc`` that matching reads."""
+
+    text: str
+    tokens: tuple[QuestionToken, ...]
+
+    def __iter__(self):
+        return iter(self.tokens)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __getitem__(self, i: int) -> QuestionToken:
+        return self.tokens[i]
+
+
+def question_doc(text: str) -> QuestionDoc:
+    """``get_nlp()(text)``'s tokens, offsets, spaces and lemmas, without loading spaCy (for questions)."""
+    from ingest.lemma_tables import spacy_lookup
+    from ingest.tokenizer import tokenize
+
+    return QuestionDoc(
+        text,
+        tuple(QuestionToken(t, i, ws, lemma_for(t, spacy_lookup(t))) for t, i, ws in tokenize(text)),
+    )

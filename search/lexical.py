@@ -1,8 +1,8 @@
 """Lexical retrieval: BM25 (bm25s) over lemmatised Dutch tokens.
 
-Lemmas come from spaCy's Dutch lookup table (spacy-lookups-data) with simplemma as fallback for words the
-table lacks (gemeenten → gemeente), through ``ingest.nlp.lemma_for`` (which adds the exceptions table).
-Both the index and the queries go through the same function, so a wrong lemma still matches consistently.
+Lemmas come from ``ingest.nlp.lemma_for`` without a lookup lemma: the exceptions table, then simplemma
+(gemeenten → gemeente); see ``lemma`` for why spaCy's lookup table is not used here. Both the index and
+the queries go through the same function, so a wrong lemma still matches consistently.
 Stop words are spaCy's Dutch list.
 """
 
@@ -26,7 +26,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 
 def _spacy_data_key() -> str:
-    """Versions of the packages the lemma table and stop words come from (the disk cache key)."""
+    """Versions of the packages the stop words come from (the disk cache key)."""
     from importlib.metadata import PackageNotFoundError, version
 
     found = []
@@ -36,22 +36,6 @@ def _spacy_data_key() -> str:
         except PackageNotFoundError:
             found.append(f"{package} absent")
     return ", ".join(found)
-
-
-def _load_lookup_table() -> dict:
-    try:
-        from spacy.lookups import load_lookups
-
-        return dict(load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup").items())
-    except Exception as exc:  # spacy-lookups-data missing: simplemma alone still works
-        log.warning("Dutch lemma table unavailable (%s); using simplemma only", exc)
-        return {}
-
-
-@lru_cache(maxsize=1)
-def _lookup_table() -> dict:
-    # cached on disk: importing spaCy (and torch under it) costs seconds in a fresh CLI process
-    return cached("nl-lemma-lookup", content_key([], _spacy_data_key()), _load_lookup_table)
 
 
 def _load_stop_words() -> frozenset[str]:
@@ -67,9 +51,14 @@ def _stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """Lemma of one lower-case Dutch word (lookup table first, simplemma second)."""
-    # the ingest lemmatiser: exceptions kept in ontology/cues.json, the lookup table, then simplemma
-    return lemma_for(word, _lookup_table().get(word))
+    """Lemma of one lower-case Dutch word: the exceptions table, else simplemma.
+
+    spaCy's lookup table is not consulted here. It was meant to be (``lemma_for(word,
+    table.get(word))``), but that table was keyed by spaCy's string hashes, so the lookup never found
+    a word: every index was built without it. Consulting it now would change BM25 tokens and scores
+    (and needs a reindex), which is a retrieval change to be measured on the dev sets, not a speed-up.
+    """
+    return lemma_for(word)
 
 
 def _fold(text: str) -> str:

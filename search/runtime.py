@@ -32,6 +32,7 @@ FP32_FILE = "model.onnx"
 INT8_FILE = "model_int8.onnx"
 _EXPORT_VERSION = 1  # bump when the export or quantisation recipe changes (rebuilds the files)
 _OPSET = 17
+SMALL_BATCH = 4  # up to this many texts (a question) are tokenised without loading the full vocabulary
 
 
 def onnx_file(model_dir: Path, quantised: bool) -> Path:
@@ -133,7 +134,6 @@ class OnnxEncoder:
 
     def __init__(self, model_dir: Path, quantised: bool = True):
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         model_dir = Path(model_dir)
         st_config = json.loads((model_dir / "sentence_bert_config.json").read_text())
@@ -146,12 +146,14 @@ class OnnxEncoder:
         )
         self.dimension = int(pooling["word_embedding_dimension"])
         self.normalise = (model_dir / "2_Normalize").exists()
-        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(int(st_config.get("max_seq_length", 512)))
+        self.tokenizer_file = model_dir / "tokenizer.json"
+        self.max_length = int(st_config.get("max_seq_length", 512))
+        self._full_tokenizer = None
         tok_config = json.loads((model_dir / "tokenizer_config.json").read_text())
         pad = tok_config.get("pad_token", "<pad>")
-        self.pad_id = self.tokenizer.token_to_id(pad if isinstance(pad, str) else pad["content"]) or 0
+        self.pad_id = (
+            self._small_tokenizer().token_to_id(pad if isinstance(pad, str) else pad["content"]) or 0
+        )
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(
@@ -161,8 +163,28 @@ class OnnxEncoder:
     def get_sentence_embedding_dimension(self) -> int:
         return self.dimension
 
+    @property
+    def tokenizer(self):
+        """The model's full tokenizer (loaded on first use: building its 250,000-piece vocabulary takes
+        most of a second, which a question need not pay)."""
+        if self._full_tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self.tokenizer_file))
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(self.max_length)
+            self._full_tokenizer = tokenizer
+        return self._full_tokenizer
+
+    def _small_tokenizer(self):
+        from search.small_tokenizer import small_tokenizer
+
+        return small_tokenizer(self.tokenizer_file, self.max_length)
+
     def _batch(self, texts: list[str]) -> np.ndarray:
-        encoded = self.tokenizer.encode_batch(texts)
+        # the same ids either way: a few texts through the small tokenizer, bulk through the full one
+        few = self._full_tokenizer is None and len(texts) <= SMALL_BATCH
+        encoded = (self._small_tokenizer() if few else self.tokenizer).encode_batch(texts)
         width = max(len(e.ids) for e in encoded)
         ids = np.full((len(encoded), width), self.pad_id, dtype=np.int64)
         mask = np.zeros((len(encoded), width), dtype=np.int64)

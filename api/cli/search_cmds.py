@@ -251,10 +251,17 @@ def _eval_facts(code: Path | None, cues: bool, corpus: Path | None, as_json: boo
 )
 @user_errors
 def setup_cmd(model: str | None, runtime: str | None) -> None:
-    """Build the embedding model (and its ONNX int8 export) from the installed packages, once."""
+    """Build the embedding model (and its ONNX int8 export) from the installed packages, once; and what a
+    question reads from disk (concept matcher, tokenizer rules, lemma tables)."""
+    from search.concepts import prepare
     from search.model import configured_model, configured_runtime, ensure_runtime
 
     path = ensure_runtime(model, runtime)
+    if configured_runtime(runtime) != "torch":
+        from search.small_tokenizer import small_tokenizer
+
+        small_tokenizer(path / "tokenizer.json", 512)  # its vocabulary table (the length does not matter)
+    prepare()
     err.print(f"embedding model {configured_model(model)} ({configured_runtime(runtime)}) ready at {path}")
 
 
