@@ -24,6 +24,7 @@ from graph.read import (
     local_id,
     resolve_concept,
     run,
+    run_values,
     status_name,
 )
 from graph.read import documents as _documents
@@ -70,6 +71,9 @@ def which(
     - theme alone: a ThemeFact of the theme (or narrower). partner: a PartnerFact of it.
     Criteria combine per document (a document must satisfy all of them), so without any criterion
     every document matches and every municipality with a stored document answers (no evidence).
+    A municipality's evidence is in reading order (file, then position). Facts are found first and
+    their evidence asked for the facts that count (``fact_evidence.rq``): fetched beside the unbound
+    fact pattern, the spans made the query grow with the whole store.
     """
     docs = by_iri(_documents(store))
     query: dict[str, Any] = {}
@@ -86,36 +90,39 @@ def which(
     if theme_concept and not instrument:
         theme_docs = _concept_facts(store, theme_concept, BG.ThemeFact, docs)
     elif theme_concept:  # beside an instrument the theme's facts only decide "same_document": no evidence
-        rows = run(store, "which_concept_docs", target=theme_concept.iri, kind=str(BG.ThemeFact))
+        rows = run_values(store, "which_concept_docs", "concept", theme_iris, kind=str(BG.ThemeFact))
         theme_docs = {row["doc"]: [] for row in rows}
 
     if instrument:
         concept = resolve_concept(instrument, "instrument")
         query["instrument"] = concept_json(concept)
         facts: dict[str, dict[str, Any]] = {}
-        for row in run(store, "which_instrument", instrument=concept.iri):
+        for row in run_values(store, "which_instrument", "concept", sorted(_narrower(store, concept))):
             fact = facts.setdefault(
-                row["fact"],
-                {"doc": row["doc"], "status": status_name(row["status"]), "against": set(), "rows": []},
+                row["fact"], {"doc": row["doc"], "status": status_name(row["status"]), "against": set()}
             )
             if row["against"]:
                 fact["against"].add(row["against"])
-            fact["rows"].append(row)
-        hits: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for fact in facts.values():
+        counted: list[str] = []  # facts that make their document an answer, in query order
+        for iri, fact in facts.items():
             doc = fact["doc"]
             if fact["status"] not in USE_STATUSES:
                 not_in_use[doc].add(fact["status"])
                 continue
             if theme_concept:
                 if fact["against"] & theme_iris:
-                    basis.setdefault(doc, "against_theme")
+                    basis[doc] = "against_theme"  # the stronger basis, whichever fact comes first
                 elif not fact["against"] and doc in theme_docs:
                     basis.setdefault(doc, "same_document")
                 else:
                     continue
-            for row in fact["rows"]:
-                add_evidence(hits[doc], evidence(row, docs, fact["status"]))
+            counted.append(iri)
+        spans = _fact_evidence(store, counted)
+        hits: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for iri in counted:
+            doc, status = facts[iri]["doc"], facts[iri]["status"]
+            for row in spans.get(iri, []):
+                add_evidence(hits[doc], evidence(row, docs, status))
             hits.setdefault(doc, [])
         criteria.append(dict(hits))
     elif theme_concept:
@@ -140,6 +147,8 @@ def which(
                 add_evidence(entry["evidence"], item)
         if doc in basis:
             entry.setdefault("basis", basis[doc])
+    for entry in by_muni.values():
+        entry["evidence"] = sorted(entry["evidence"], key=_reading_order)
     result = {
         "query": query,
         "municipalities": sorted(by_muni.values(), key=lambda m: m["name"] or m["code"]),
@@ -147,6 +156,19 @@ def which(
     if instrument:
         result["not_in_use"] = _not_in_use(not_in_use, matching, docs)
     return result
+
+
+def _reading_order(item: dict[str, Any]) -> tuple:
+    """Evidence by file and position (then the rest, so equal positions keep one order)."""
+    start, end = item.get("start"), item.get("end")
+    return (
+        item.get("file") or "",
+        start if start is not None else -1,
+        end if end is not None else -1,
+        item.get("passage") or "",
+        item.get("text") or "",
+        item.get("status") or "",
+    )
 
 
 def _not_in_use(
@@ -169,11 +191,26 @@ def _not_in_use(
     return out
 
 
+def _fact_evidence(store: GraphStore, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Evidence rows per fact IRI, asked for these facts only (fact_evidence.rq)."""
+    spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in run_values(store, "fact_evidence", "fact", facts):
+        spans[row["fact"]].append(row)
+    return spans
+
+
 def _concept_facts(store: GraphStore, concept: Concept, kind, docs: dict) -> dict[str, list[dict[str, Any]]]:
+    narrower = sorted(_narrower(store, concept))
+    fact_docs = {
+        row["fact"]: row["doc"]
+        for row in run_values(store, "which_concept", "concept", narrower, kind=str(kind))
+    }
+    spans = _fact_evidence(store, list(fact_docs))
     hits: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in run(store, "which_concept", target=concept.iri, kind=str(kind)):
-        hits.setdefault(row["doc"], [])
-        add_evidence(hits[row["doc"]], evidence(row, docs))
+    for fact, doc in fact_docs.items():
+        hits.setdefault(doc, [])
+        for row in spans.get(fact, []):
+            add_evidence(hits[doc], evidence(row, docs))
     return dict(hits)
 
 

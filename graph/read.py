@@ -44,6 +44,30 @@ def run(store: GraphStore, name: str, **bind: str) -> list[dict[str, Any]]:
     return store.select(load_query(name), substitutions=subs)
 
 
+def run_values(
+    store: GraphStore, name: str, var: str, iris: Iterable[str], chunk: int = 2000, **bind: str
+) -> list[dict[str, Any]]:
+    """Run a stored query whose ``VALUES ?var { }`` block is filled with ``iris`` (in chunks), other
+    variables bound as in ``run``.
+
+    For queries that start from a set of known nodes (a concept and its narrower concepts, the facts
+    an answer keeps): a VALUES block binds them before anything else is matched, which pyoxigraph's
+    planner does not do for a property path or a type pattern. Each IRI goes through NamedNode, so
+    only IRIs (from the vocabulary or the store, never user text) reach the query text.
+    """
+    text = load_query(name)
+    empty = f"VALUES ?{var} {{ }}"
+    if empty not in text:
+        raise ValueError(f"{name}.rq has no empty '{empty}' block to fill")
+    subs = {v: ox.NamedNode(iri) for v, iri in bind.items()}
+    unique = list(dict.fromkeys(iris))
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(unique), chunk):
+        block = " ".join(str(ox.NamedNode(iri)) for iri in unique[start : start + chunk])
+        rows += store.select(text.replace(empty, f"VALUES ?{var} {{ {block} }}"), substitutions=subs)
+    return rows
+
+
 # -- ids and labels ---------------------------------------------------------------------------------
 
 
