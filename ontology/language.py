@@ -4,7 +4,8 @@ Every word list and cue phrase the code reads lives in a data file of ontology/ 
 so a new document style or a new municipality's wording is a data edit, never a code edit:
 
 * ``cues()`` — ``cues.json``: block headings, instrument-status cue groups, priority and goal cues,
-  partner roles, lemma exceptions, hyphenation keepers (ingest/segment, status, themes, goals, nlp);
+  partner roles, lemma exceptions, hyphenation keepers, the concept types whose names enclose other
+  hits (ingest/segment, status, themes, goals, nlp, matcher);
 * ``number_cues()`` — ``number_cues.json``: comparators, units, number words, target and indicator
   phrases (ingest/targets);
 * ``metadata_cues()`` — ``metadata_cues.json``: months, date and period phrases, title fields,
