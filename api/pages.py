@@ -120,7 +120,7 @@ def query_terms(result: dict[str, Any]) -> list[str]:
         return terms
     from spacy.lang.nl.stop_words import STOP_WORDS
 
-    words = re.findall(r"\w[\w-]*", result.get("query") or "")
+    words = re.findall(r"\w[\w-]*", (result.get("query") or {}).get("text") or "")
     return [w for w in words if len(w) >= 4 and w.lower() not in STOP_WORDS]
 
 

@@ -58,8 +58,13 @@ def which(
     instrument: str | None = None,
     theme: str | None = None,
     partner: str | None = None,
+    validity: str = "in_force",
 ) -> dict[str, Any]:
     """Municipalities whose documents match every given criterion, with the evidence.
+
+    - validity: ``in_force`` (default) leaves out documents whose validity facts say they lapsed
+      (graph/validity.py; documents that state nothing count as in force), ``lapsed`` keeps only
+      those, ``any`` keeps all — the same rule the search answer applies to "in werking"/"vervallen".
 
     - instrument: an InstrumentUse of it (or a narrower instrument) with status toegepast or
       voornemen ("mention is not use"); documents that only mention it are listed apart under
@@ -75,6 +80,8 @@ def which(
     their evidence asked for the facts that count (``fact_evidence.rq``): fetched beside the unbound
     fact pattern, the spans made the query grow with the whole store.
     """
+    if validity not in ("in_force", "lapsed", "any"):
+        raise BadParameter(f"validity must be in_force, lapsed or any, not {validity!r}")
     docs = by_iri(_documents(store))
     query: dict[str, Any] = {}
     criteria: list[dict[str, list[dict[str, Any]]]] = []  # per criterion: doc IRI → evidence
@@ -134,6 +141,13 @@ def which(
         criteria.append(_concept_facts(store, concept, BG.PartnerFact, docs))
 
     matching = set.intersection(*(set(c) for c in criteria)) if criteria else set(docs)
+    if validity != "any":
+        from graph.validity import document_validity
+
+        states = document_validity(store)
+        lapsed = {d for d in matching if (states.get(local_id(d)) or {}).get("state") == "lapsed"}
+        matching = lapsed if validity == "lapsed" else matching - lapsed
+    query["validity"] = validity
     by_muni: dict[str, dict[str, Any]] = {}
     for doc in sorted(matching, key=lambda d: docs[d].file if d in docs else d):
         meta = docs.get(doc)

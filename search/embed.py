@@ -219,3 +219,11 @@ def embed_query(text: str, model: str | None = None, runtime: str | None = None)
     """
     vector = _embed_query_cached(text, configured_model(model), configured_runtime(runtime))
     return np.frombuffer(vector, dtype=np.float32)
+
+
+def embed_queries(texts: Sequence[str], model: str | None = None, runtime: str | None = None) -> np.ndarray:
+    """Vectors for several short queries in one batch (query prompt added), from the given runtime."""
+    st = load_model(configured_model(model), configured_runtime(runtime))
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return _encode(st, [_prompt(st, "query") + t for t in texts])

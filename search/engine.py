@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,20 +20,14 @@ import numpy as np
 
 from ontology.language import name_particles
 from search import vector_index
-from search.aggregate import (
-    ACTION_TYPES,
-    AggregateSettings,
-    municipalities,
-    period,
-    required,
-    support_by_municipality,
-)
+from search.aggregate import AggregateSettings, period
 from search.concepts import QueryConcept, recognise
-from search.embed import embed_query
+from search.decide import DecideSettings
+from search.embed import embed_query, passage_text
 from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
 from search.index import search_dir
-from search.lexical import LexicalIndex
+from search.lexical import LexicalIndex, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +55,26 @@ class LoadedIndex:
     lexical: LexicalIndex
     codes: np.ndarray  # municipality code per row
     weights: dict[str, tuple[np.ndarray, np.ndarray]]  # concept id → rows carrying it, weight
+    lemma_sets: dict[int, frozenset[str]] = field(default_factory=dict)  # row → lemmas (filled lazily)
+
+    def lemmas(self, row: int) -> frozenset[str]:
+        """Lemmas of a passage (section title and text), computed once per process."""
+        found = self.lemma_sets.get(row)
+        if found is None:
+            found = self.lemma_sets[row] = frozenset(tokenize(passage_text(self.passages[row])))
+        return found
+
+    def heads(self) -> dict[str, frozenset[str]]:
+        """doc_id → lemmas of its title and first passage (what a document says it is)."""
+        out: dict[str, frozenset[str]] = {}
+        for row, p in enumerate(self.passages):
+            if p["doc_id"] not in out:
+                out[p["doc_id"]] = self.lemmas(row) | frozenset(tokenize(p.get("title") or ""))
+        return out
+
+    def validity(self) -> dict[str, dict]:
+        """doc_id → validity entry (graph/validity.py) as stored with the passages."""
+        return {p["doc_id"]: p["validity"] for p in self.passages if p.get("validity")}
 
 
 _loaded: dict[Path, tuple[tuple[Path, int], LoadedIndex]] = {}
@@ -230,6 +244,45 @@ def _passage_out(p: dict, score: float) -> dict:
     }
 
 
+def _plain_answer(ranked: list[tuple[int, float]], passages: list[dict], depth: int = 10) -> list[dict]:
+    """The retrieval baselines' answer: the municipalities of the first ``depth`` passages, in order."""
+    out: dict[str, dict] = {}
+    for row, score in ranked[:depth]:
+        p = passages[row]
+        code = p.get("code")
+        if code and code not in out:
+            out[code] = {
+                "name": p.get("municipality"),
+                "code": code,
+                "score": round(float(score), 4),
+                "documents": [],
+                "evidence": [row],
+            }
+        elif code:
+            out[code]["evidence"].append(row)
+    return list(out.values())
+
+
+def _coverage(understood, idx: LoadedIndex, rows: np.ndarray) -> np.ndarray:
+    """Share of the question's content lemmas each passage states (0 for rows not computed)."""
+    from search.question import fold, language
+
+    data = language()
+    skip = {fold(w) for w in data["generic_words"]} | set(data["question_words"])
+    for m in understood.municipalities:
+        skip |= set(tokenize(m["name"]))
+    wanted = sorted({w for w in tokenize(understood.text) if w not in skip and len(w) > 2})
+    out = np.zeros(len(idx.passages), dtype=np.float32)
+    if not wanted:
+        return out
+    from search.decide import states
+
+    for row in rows:
+        lemmas = idx.lemmas(int(row))
+        out[row] = sum(1 for w in wanted if states(lemmas, [w])) / len(wanted)
+    return out
+
+
 def search(
     home: Path,
     query: str,
@@ -244,43 +297,51 @@ def search(
     mode: str = "hybrid",
     fusion: FusionSettings | None = None,
     aggregate: AggregateSettings | None = None,
+    settings: DecideSettings | None = None,
+    answer: bool = True,
 ) -> dict:
-    """Ranked passages and the municipalities they support (see module doc of search.aggregate)."""
+    """Ranked passages and the answer: municipalities that meet the question (search/decide.py).
+
+    ``mode`` dense / bm25 (and hybrid with ``answer=False``) are the retrieval baselines: their
+    municipalities are those of the first ten passages above the relevance floor.
+    """
+    from search.decide import Context, decide, relevance
+    from search.embed import embed_queries
+    from search.question import understand
+
     text = validate_query(query)
     if mode not in MODES:
         raise BadQuery(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
     top_k = max(1, min(int(top_k), 100))
     fusion = fusion or FusionSettings()
-    aggregate = aggregate or AggregateSettings()
+    settings = settings or DecideSettings()
     shown, tests = resolve_filters(municipality, year, doc_type, theme, instrument, partner)
     idx = load_index(home)
     n = len(idx.passages)
     allowed = None
     if tests:
         allowed = np.fromiter((all(t(p) for t in tests) for p in idx.passages), dtype=bool, count=n)
-
-    concepts = query_concepts(text)
+    final = mode == "hybrid" and answer
+    understood = understand(text, meaning=final)
+    concepts = [
+        QueryConcept(c["id"], c["type"], c["label"], c["matched"], understood.expanded[c["id"]])
+        for c in understood.concepts
+    ]
     use_dense = mode in ("hybrid", "dense")
     use_lexical = mode in ("hybrid", "bm25")
     use_graph = mode == "hybrid"
 
-    dense_ranks: dict[int, int] = {}
-    best_cosine = 0.0
-    if use_dense and n:
-        # the runtime the index was built with (indexes from before runtimes existed: torch)
-        qv = embed_query(text, idx.meta.get("model"), idx.meta.get("runtime", "torch"))
-        if allowed is None:
-            scores, rows = vector_index.search(idx.dense, qv, fusion.depth)
-            dense_ranks = {int(r): i for i, r in enumerate(rows, start=1)}
-            best_cosine = float(scores[0]) if len(scores) else 0.0
-        else:
-            rows = np.nonzero(allowed)[0]
-            sims = np.asarray(idx.vectors[rows] @ qv) if len(rows) else np.zeros(0, np.float32)
-            local = ranks(sims, fusion.depth)
-            dense_ranks = {int(rows[i]): r for i, r in local.items()}
-            best_cosine = float(sims.max()) if len(sims) else 0.0
+    # Every passage's cosine (one matrix product): the decision needs candidates from the whole store,
+    # not only the top of a ranked list. The runtime is the one the index was built with (indexes from
+    # before runtimes existed: torch).
+    qv = embed_query(text, idx.meta.get("model"), idx.meta.get("runtime", "torch")) if n else None
+    cosine = np.asarray(idx.vectors @ qv, dtype=np.float32) if n else np.zeros(0, np.float32)
+    if allowed is not None:
+        cosine = np.where(allowed, cosine, 0.0)
+    dense_ranks = ranks(cosine, fusion.depth) if use_dense and n else {}
+    best_cosine = float(cosine.max()) if n else 0.0
     lexical_ranks: dict[int, int] = {}
-    if n and mode != "dense":
+    if n and use_lexical:
         bm = idx.lexical.scores(text)
         if allowed is not None:
             bm = np.where(allowed, bm, 0.0)
@@ -290,48 +351,76 @@ def search(
     if allowed is not None:
         vectors = [np.where(allowed, v, 0.0) for v in vectors]
     fused = fuse(dense_ranks if use_dense else {}, lexical_ranks if use_lexical else {}, vectors, n, fusion)
-    named = named_municipalities(text) if use_graph else []
-    if named and fusion.municipality_boost:
-        codes = {m["code"] for m in named}
-        fused = fused + fusion.municipality_boost * np.isin(idx.codes, list(codes)) * (fused > 0)
     if allowed is not None:
         fused = np.where(allowed, fused, 0.0)
-    order = ranks(fused, max(top_k, aggregate.depth), positive_only=True)
+    order = ranks(fused, max(top_k, 50), positive_only=True)
     ranked = [(row, float(fused[row])) for row in sorted(order, key=order.get)]
 
-    graph_hit = any(v.any() for v in vectors)
-    if mode == "bm25":
-        relevant = bool(lexical_ranks)
-    elif mode == "dense":  # the bare baseline: only the loosest floor
-        relevant = bool(ranked) and best_cosine >= MIN_DENSE_BASELINE
-    else:
+    # candidate rows for relevance: the ranked ones, every passage above the cosine floor, concept carriers
+    candidate = np.zeros(n, dtype=bool)
+    candidate[[r for r, _ in ranked]] = True
+    candidate |= cosine >= settings.cosine_floor
+    for v in vectors:
+        candidate |= v > 0
+    if allowed is not None:
+        candidate &= allowed
+    coverage = _coverage(understood, idx, np.nonzero(candidate)[0])
+    rel = relevance(cosine, coverage, settings)
+
+    near: list[dict] = []
+    message = None
+    if final:
+        qvecs = embed_queries([q.text for q in understood.qualifiers], idx.meta.get("model"))
+        ctx = Context(
+            passages=idx.passages,
+            cosine=cosine,
+            coverage=coverage,
+            relevance=rel,
+            allowed=candidate,
+            lemmas=idx.lemmas,
+            qualifier_cosines={i: np.asarray(idx.vectors @ v) for i, v in enumerate(qvecs)},
+            validity=idx.validity(),
+            heads=idx.heads(),
+        )
+        graph_hit = any(v.any() for v in vectors)
         relevant = bool(ranked) and (
             graph_hit or best_cosine >= MIN_DENSE_ALONE or (best_cosine >= MIN_DENSE and bool(lexical_ranks))
         )
-    answer: list[dict] = []
-    message = None
-    if relevant:
-        support = None
-        if use_graph and concepts:
-            need = required(concepts)
-            need_vectors = [vectors[concepts.index(c)] for c in need]
-            support = support_by_municipality(need, need_vectors, idx.codes, allowed, aggregate) or None
-        strong = any(c.type in ACTION_TYPES for c in concepts)
-        answer = municipalities(ranked, idx.passages, support, aggregate, strong=strong)
-        for m in answer:
-            m["evidence"] = [_passage_out(idx.passages[row], fused[row]) for row in m["evidence"]]
-        if not answer:
-            message = "No municipality clearly matches this query; the passages below are the closest text."
+        # a question the store says nothing about gets no answer, however the best passage ranks
+        answer_list, near = decide(understood, ctx, settings) if relevant else ([], [])
+        for m in answer_list + near:
+            m["evidence"] = [_passage_out(idx.passages[row], rel[row]) for row in m["evidence"]]
+        proof = [e["id"] for m in answer_list for e in m["evidence"][:1]]
+        proof += [e["id"] for m in answer_list for e in m["evidence"][1:]]
+        rows_by_id = {idx.passages[r]["passage"]: r for r, _ in ranked}
+        rows_by_id.update({p["passage"]: i for i, p in enumerate(idx.passages) if p["passage"] in set(proof)})
+        first = [rows_by_id[pid] for pid in dict.fromkeys(proof)]
+        rest = [r for r, _ in ranked if r not in set(first)]
+        shown_rows = [(r, float(rel[r])) for r in first] + [(r, float(fused[r])) for r in rest]
+        if not answer_list and not near and not relevant:
+            shown_rows = []
+            message = "Nothing relevant found for this query" + (" with these filters." if shown else ".")
+        elif not answer_list:
+            message = "Nothing found: no municipality meets every condition of the question."
     else:
-        ranked = []
-        message = "Nothing relevant found for this query" + (" with these filters." if shown else ".")
+        relevant = bool(ranked) and (
+            bool(lexical_ranks) if mode == "bm25" else best_cosine >= MIN_DENSE_BASELINE
+        )
+        top = [(r, sc) for r, sc in ranked if rel[r] > 0 or mode == "bm25"] if relevant else []
+        answer_list = _plain_answer(top, idx.passages)
+        for m in answer_list:
+            m["evidence"] = [_passage_out(idx.passages[row], fused[row]) for row in m["evidence"]]
+        shown_rows = ranked if relevant else []
+        if not answer_list:
+            message = "Nothing relevant found for this query" + (" with these filters." if shown else ".")
     return {
-        "query": text,
+        "query": {"text": text, "understood": understood.to_dict()},
         "mode": mode,
         "filters": shown,
         "concepts": [{"id": c.id, "label": c.label, "type": c.type, "matched": c.matched} for c in concepts],
-        "named_municipalities": named,
-        "municipalities": answer,
-        "passages": [_passage_out(idx.passages[row], score) for row, score in ranked[:top_k]],
+        "named_municipalities": understood.municipalities,
+        "municipalities": answer_list,
+        "near_misses": near,
+        "passages": [_passage_out(idx.passages[row], score) for row, score in shown_rows[:top_k]],
         "message": message,
     }

@@ -1,11 +1,13 @@
 """Retrieval evaluation on a questions file (format of ../shared/eval/questions.json).
 
 For every question of kind which_municipalities or evidence_lookup, in Dutch and (where given) English,
-and for each mode (dense, bm25, hybrid):
+and for each mode (dense, bm25 and hybrid retrieval, whose answer is the municipalities of their first ten
+passages, and the final answer, the decision per municipality of search/decide.py):
 - R-precision of municipalities: of the R gold municipalities, how many are among the first R of the
   municipality ranking (the answer list, then the other municipalities in order of their best passage);
 - answer-set precision / recall / F1: the search's municipality list (the answer) against the gold list;
-  a ``must_not_include`` municipality in the answer is counted as an error (and lowers precision);
+  a ``must_not_include`` municipality in the answer is counted as an error (and lowers precision); an
+  ``also_ok`` municipality (the gold's "neither right nor wrong") is left out of the precision;
 - evidence hit@5: one of the first five passages contains a gold quote (whitespace-normalised) or
   overlaps it substantially (a common stretch of at least 60 % of the quote) in the quote's file;
 - MRR of the first passage that is such an evidence hit (within top_k).
@@ -18,12 +20,23 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from difflib import SequenceMatcher
 from pathlib import Path
 from statistics import mean
 
+import numpy as np
+
 KINDS = ("which_municipalities", "evidence_lookup")
-MODES = ("dense", "bm25", "hybrid")
+MODES = ("dense", "bm25", "hybrid", "answer")
+# how each evaluated mode calls search.engine.search: the three retrieval baselines answer with the
+# municipalities of their first ten passages; "answer" is the decision per municipality
+SEARCH_ARGS = {
+    "dense": {"mode": "dense"},
+    "bm25": {"mode": "bm25"},
+    "hybrid": {"mode": "hybrid", "answer": False},
+    "answer": {"mode": "hybrid", "answer": True},
+}
 HIT_AT = 5
 OVERLAP = 0.6
 
@@ -66,6 +79,7 @@ def score_result(result: dict, question: dict) -> dict:
     gold, set_scored = gold_municipalities(answer)
     gold_set = {g.casefold() for g in gold}
     forbidden = {m.casefold() for m in answer.get("must_not_include", []) if not m.endswith(".txt")}
+    also_ok = {m.casefold() for m in answer.get("also_ok") or []} - gold_set
     answered = [m["name"] for m in result["municipalities"] if m.get("name")]
     ranking = list(answered)
     for p in result["passages"]:
@@ -78,7 +92,8 @@ def score_result(result: dict, question: dict) -> dict:
     out["errors"] = errors
     if set_scored:
         hit = len({m.casefold() for m in answered} & gold_set)
-        precision = hit / len(answered) if answered else (1.0 if not gold_set else 0.0)
+        judged = [m for m in answered if m.casefold() not in also_ok]  # also_ok: neither right nor wrong
+        precision = hit / len(judged) if judged else (1.0 if not gold_set else 0.0)
         recall = hit / len(gold_set) if gold_set else 1.0
         out.update(
             precision=precision,
@@ -123,6 +138,9 @@ def _summary(rows: list[dict], mode: str) -> dict:
         "mrr": avg("mrr"),
         "errors": sum(len(r[mode]["errors"]) for r in rows),
         "n": len(rows),
+        "p95_seconds": round(float(np.percentile([r[mode]["seconds"] for r in rows], 95)), 4)
+        if rows and "seconds" in rows[0][mode]
+        else None,
     }
 
 
@@ -142,7 +160,10 @@ def evaluate(home: Path, questions_file: Path, modes: tuple[str, ...] = MODES, t
             "gold": gold_municipalities(q.get("answer", {}))[0],
         }
         for mode in modes:
-            row[mode] = score_result(search(home, text, mode=mode, top_k=top_k), q)
+            started = time.perf_counter()
+            result = search(home, text, top_k=top_k, **SEARCH_ARGS[mode])
+            row[mode] = score_result(result, q)
+            row[mode]["seconds"] = round(time.perf_counter() - started, 4)
         rows.append(row)
     summary = {mode: _summary(rows, mode) for mode in modes}
     by_lang = {
@@ -150,3 +171,63 @@ def evaluate(home: Path, questions_file: Path, modes: tuple[str, ...] = MODES, t
         for lang in sorted({r["lang"] for r in rows})
     }
     return {"questions": rows, "summary": summary, "by_language": by_lang, "modes": list(modes)}
+
+
+def floor_seconds(home: Path, texts: list[str]) -> list[float]:
+    """Per question: bare query embedding (uncached) + faiss search of the store — the latency floor."""
+    from search import vector_index
+    from search.embed import _encode, _prompt
+    from search.engine import load_index
+    from search.model import configured_model, load_model
+
+    idx = load_index(home)
+    model = load_model(configured_model(idx.meta.get("model")))
+    out = []
+    for text in texts:
+        started = time.perf_counter()
+        qv = _encode(model, [_prompt(model, "query") + text])[0]
+        vector_index.search(idx.dense, qv, 10)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def suite_stores(shared: Path, repo: Path, cache: Path, distractors: int) -> dict[str, tuple[Path, Path]]:
+    """name → (store, questions file) for both dev sets and, with ``distractors`` > 0, their scale variant.
+
+    Stores are built into ``cache`` on first use (search/eval_stores.py) and reused while their inputs
+    stay the same.
+    """
+    from search.eval_stores import ingest_store, scale_store
+
+    corpus_q = shared / "eval" / "questions.json"
+    munis = shared / "eval" / "municipalities"
+    docs = munis / "docs"
+    corpus = ingest_store(cache / "corpus", [repo / "corpus"], ["corpus"])
+    municipalities = ingest_store(cache / "municipalities", [docs], ["municipalities"], base=corpus)
+    out = {
+        "corpus": (corpus, corpus_q),
+        "municipalities": (municipalities, munis / "questions.json"),
+    }
+    if distractors > 0:
+        qfiles = [corpus_q, munis / "questions.json"]
+        scaled = scale_store(corpus, municipalities, qfiles, cache, n=distractors)
+        scaled_m = ingest_store(
+            cache / f"municipalities+{distractors}", [docs], ["municipalities", scaled.name], base=scaled
+        )
+        out[f"corpus+{distractors}"] = (scaled, corpus_q)
+        out[f"municipalities+{distractors}"] = (scaled_m, munis / "questions.json")
+    return out
+
+
+def evaluate_suite(
+    stores: dict[str, tuple[Path, Path]], modes: tuple[str, ...] = MODES, top_k: int = 10
+) -> dict:
+    """``evaluate`` on every (store, questions) pair, plus the latency floor measured in the same run."""
+    out: dict = {}
+    for name, (home, questions) in stores.items():
+        result = evaluate(home, questions, modes, top_k)
+        floors = floor_seconds(home, [r["question"] for r in result["questions"]])
+        result["floor_p95_seconds"] = round(float(np.percentile(floors, 95)), 4) if floors else None
+        result["store"] = str(home)
+        out[name] = result
+    return out

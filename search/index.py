@@ -153,14 +153,23 @@ def _clean_stale(home: Path) -> None:
 def _graph_snapshot(home: Path) -> tuple[list[dict], dict]:
     """Every passage and the generation stamps, read from one read-only snapshot of the store."""
     from graph import queries
+    from graph.priorities import priority_themes
     from graph.store import GraphStore
+    from graph.validity import document_validity
 
     with GraphStore.open(home, read_only=True) as store:
         stamps = {
             "graph_generation": store.generation_number(),
             "doc_generations": store.document_generations(),
         }
-        return queries.passages(store), stamps
+        rows = queries.passages(store)
+        # document facts the answer decides on (search/decide.py), kept with each passage
+        validity = document_validity(store)
+        priorities = priority_themes(store)
+        for row in rows:
+            row["validity"] = validity.get(row["doc_id"])
+            row["priority_themes"] = priorities.get(row["doc_id"], [])
+        return rows, stamps
 
 
 def refresh(

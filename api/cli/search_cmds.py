@@ -39,10 +39,25 @@ def _highlight(text: str, query: str, concepts: list[dict]) -> Text:
     return out
 
 
+def _understood_line(u: dict) -> str:
+    """How the question was read, in Dutch (the chips of the web page)."""
+    parts = [f"{c['label']}" + (" (betekenis)" if c.get("by") == "meaning" else "") for c in u["concepts"]]
+    parts += [f"type: {d['label']}" for d in u["doc_types"]]
+    if u.get("status_label"):
+        parts.append(f"status: {u['status_label']}")
+    if u.get("validity"):
+        parts.append("in werking" if u["validity"] == "in_force" else "vervallen")
+    if u.get("relation"):
+        parts.append(f"vervangt versie uit {u['relation'].get('year') or '?'}")
+    parts += [f"gemeente: {m['name']}" for m in u["municipalities"]]
+    parts += [f"voorwaarde: {q['text']}" for q in u["qualifiers"]]
+    parts.append({"singular": "één gemeente", "plural": "meerdere gemeenten"}.get(u["number"], "aantal open"))
+    return " · ".join(parts)
+
+
 def _print_result(result: dict) -> None:
-    if result["concepts"]:
-        names = ", ".join(f"{c['label']} ({c['id']})" for c in result["concepts"])
-        out.print(f"[dim]Herkende begrippen:[/] {names}")
+    query = result["query"]["text"]
+    out.print(f"[dim]Vraag gelezen als:[/] {_understood_line(result['query']['understood'])}")
     if result["filters"]:
         out.print(f"[dim]Filters:[/] {json.dumps(result['filters'], ensure_ascii=False)}")
     if result.get("message"):
@@ -58,7 +73,7 @@ def _print_result(result: dict) -> None:
             where = ev.get("section") or ""
             body.append(f"\n▸ {ev.get('file')}" + (f" — {where}" if where else "") + "\n", style="cyan")
             snippet = ev["text"] if len(ev["text"]) < 600 else ev["text"][:600] + " …"
-            body.append_text(_highlight(snippet, result["query"], result["concepts"]))
+            body.append_text(_highlight(snippet, query, result["concepts"]))
             body.append("\n")
         out.print(
             Panel(
@@ -74,9 +89,13 @@ def _print_result(result: dict) -> None:
                 f"{p['score']:.3f}",
                 p.get("municipality") or "",
                 p.get("file") or "",
-                _highlight(p["text"][:300], result["query"], result["concepts"]),
+                _highlight(p["text"][:300], query, result["concepts"]),
             )
         out.print(table)
+    if result.get("near_misses"):
+        out.print("[bold]Bijna, maar niet volgens de vraag:[/]")
+        for m in result["near_misses"]:
+            out.print(f"  • {m['name']}: {m['reason']}")
 
 
 @click.command("search")
@@ -143,14 +162,65 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+def _summary_table(title: str, result: dict, chosen: tuple[str, ...]) -> Table:
+    summary = Table(title=title)
+    summary.add_column("mode")
+    cols = ("R-precision", "precision", "recall", "F1", "hit@5", "MRR", "errors", "n", "p95 s")
+    for col in cols:
+        summary.add_column(col, justify="right")
+    for mode in chosen:
+        s = result["summary"][mode]
+        summary.add_row(
+            mode,
+            *[_fmt(s[k]) for k in ("r_precision", "precision", "recall", "f1", "hit@5", "mrr")],
+            str(s["errors"]),
+            str(s["n"]),
+            _fmt(s.get("p95_seconds")),
+        )
+    if result.get("floor_p95_seconds") is not None:
+        summary.add_row("floor", *[""] * 8, _fmt(result["floor_p95_seconds"]))
+    return summary
+
+
+def _question_table(result: dict, chosen: tuple[str, ...]) -> Table:
+    metrics = ("r_precision", "f1", "hit@5")
+    table = Table(title="Per question")
+    table.add_column("id")
+    table.add_column("lang")
+    for mode in chosen:
+        for metric in metrics:
+            table.add_column(f"{mode}\n{metric}", justify="right")
+        table.add_column(f"{mode}\nerrors", justify="right")
+    for row in result["questions"]:
+        cells = [row["id"], row["lang"]]
+        for mode in chosen:
+            cells += [_fmt(row[mode][m]) for m in metrics] + [str(len(row[mode]["errors"]))]
+        table.add_row(*cells)
+    return table
+
+
 @click.command("eval")
 @click.argument("questions", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--modes",
-    default="dense,bm25,hybrid",
+    default="dense,bm25,hybrid,answer",
     show_default=True,
-    help="Comma-separated retrieval modes to compare.",
+    help="Comma-separated modes: dense, bm25, hybrid (retrieval baselines), answer (the final answer).",
 )
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding eval/ (default: $BELEIDSGRAAF_SHARED or ../shared next to the repository).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the evaluation stores (default: ~/.cache/beleidsgraaf/eval).",
+)
+@click.option("--distractors", default=300, show_default=True, help="Synthetic municipalities (0: no scale).")
+@click.option("--per-question", is_flag=True, help="Also print the per-question tables.")
 @click.option(
     "--facts", is_flag=True, help="Score extraction on both dev sets instead (python -m ingest.evaluate)."
 )
@@ -172,56 +242,53 @@ def eval_cmd(
     obj: dict,
     questions: Path | None,
     modes: str,
+    shared: Path | None,
+    cache: Path | None,
+    distractors: int,
+    per_question: bool,
     facts: bool,
     code: Path | None,
     cues: bool,
     corpus: Path | None,
     as_json: bool,
 ) -> None:
-    """Score retrieval on a QUESTIONS file (R-precision, answer-set F1, evidence hit@5, MRR per mode),
-    or with --facts score extraction on both dev sets, beside another checkout with --code."""
+    """Score answers: both dev sets and their scale variant (or QUESTIONS on --store); --facts scores
+    extraction on both dev sets instead (beside another checkout with --code).
+
+    R-precision, answer-set precision/recall/F1, must_not_include errors, evidence hit@5 and p95 latency
+    for dense, BM25 and hybrid retrieval and the final answer; the latency floor (query embedding + bare
+    faiss) is measured in the same run.
+    """
     if facts:
         _eval_facts(code, cues, corpus, as_json)
         return
-    if questions is None:
-        raise BadParameter("give a questions file, or --facts to score extraction", parameter="questions")
-    from search.evaluate import MODES, evaluate
+    import os
+
+    from search.evaluate import MODES, evaluate, evaluate_suite, suite_stores
 
     chosen = tuple(m.strip() for m in modes.split(",") if m.strip())
     unknown = [m for m in chosen if m not in MODES]
     if unknown or not chosen:
         raise BadParameter(f"unknown mode(s) {unknown}; choose from {', '.join(MODES)}", parameter="modes")
-    result = evaluate(obj["home"], questions, chosen)
+    if questions is not None:
+        results = {questions.name: evaluate(obj["home"], questions, chosen)}
+    else:
+        repo = Path(__file__).resolve().parents[2]
+        shared = shared or Path(os.environ.get("BELEIDSGRAAF_SHARED", repo.parent / "shared"))
+        if not (shared / "eval" / "questions.json").exists():
+            raise BadParameter(
+                f"no dev sets under {shared}/eval: give --shared or a QUESTIONS file", parameter="shared"
+            )
+        cache = cache or Path.home() / ".cache" / "beleidsgraaf" / "eval"
+        results = evaluate_suite(suite_stores(shared, repo, cache, distractors), chosen)
     if as_json:
-        print_json(result)
+        print_json(results)
         return
-    metrics = ("r_precision", "f1", "hit@5", "mrr")
-    table = Table(title="Per question")
-    table.add_column("id")
-    table.add_column("lang")
-    for mode in chosen:
-        for metric in metrics:
-            table.add_column(f"{mode}\n{metric}", justify="right")
-        table.add_column(f"{mode}\nerrors", justify="right")
-    for row in result["questions"]:
-        cells = [row["id"], row["lang"]]
-        for mode in chosen:
-            cells += [_fmt(row[mode][m]) for m in metrics] + [str(len(row[mode]["errors"]))]
-        table.add_row(*cells)
-    out.print(table)
-    summary = Table(title="Overall (which_municipalities + evidence_lookup, NL and EN)")
-    summary.add_column("mode")
-    for col in ("R-precision", "precision", "recall", "F1", "hit@5", "MRR", "errors", "n"):
-        summary.add_column(col, justify="right")
-    for mode in chosen:
-        s = result["summary"][mode]
-        summary.add_row(
-            mode,
-            *[_fmt(s[k]) for k in ("r_precision", "precision", "recall", "f1", "hit@5", "mrr")],
-            str(s["errors"]),
-            str(s["n"]),
-        )
-    out.print(summary)
+    for name, result in results.items():
+        if per_question:
+            out.print(_question_table(result, chosen))
+        title = f"{name} (which_municipalities + evidence_lookup, NL and EN)"
+        out.print(_summary_table(title, result, chosen))
 
 
 def _eval_facts(code: Path | None, cues: bool, corpus: Path | None, as_json: bool) -> None:

@@ -86,6 +86,21 @@ def test_question_gives_municipality_cards_with_highlighted_evidence(laptop, sit
     page.screenshot(path=str(screenshots / "document-laptop.png"))
 
 
+def test_question_reading_chips_and_near_misses_apart(laptop, site, screenshots):
+    page, _ = laptop
+    page.goto(site + "/?q=" + "Welke gemeenten zijn gestart met Preventie met gezag?".replace(" ", "+"))
+    chips = page.locator("ul.chips.understood li")
+    assert chips.count() >= 2
+    assert any("Preventie met gezag" in t for t in chips.all_inner_texts())
+    assert any("meerdere gemeenten" in t for t in chips.all_inner_texts())
+    misses = page.locator(".near-misses li.near-miss")
+    assert misses.count() >= 1
+    assert any("Hengelo" in t and "volgt alleen" in t for t in misses.all_inner_texts())
+    cards = {c.strip() for c in page.locator(".municipality-card h3 a").all_inner_texts()}
+    assert "Hengelo" not in cards
+    page.screenshot(path=str(screenshots / "zoeken-bijna-laptop.png"), full_page=True)
+
+
 def test_filters_and_municipality_page(laptop, site, screenshots):
     page, _ = laptop
     page.goto(site + "/")

@@ -1,0 +1,77 @@
+"""Validity of documents read from the graph: in force, lapsed or withdrawn, and what each replaces.
+
+Facts (asserted by ingest, see ARCHITECTURE.md): ``bg:inForce`` (date in force from), ``bg:inForceUntil``,
+``bg:lapsedOn``, ``bg:withdrawn`` and ``dcterms:replaces`` → ``bg:ReplacedRegulation`` (``dcterms:title``,
+``bg:year``, ``bg:evidence``). ``state`` sums them up for a day: ``lapsed`` once withdrawn, past its lapse
+date or past its last day in force; ``in_force`` once its start date has passed; ``unknown`` when the
+document states neither (questions about what is in force accept those: most policies say no end date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from graph.read import local_id, run
+from graph.store import GraphStore
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def state(entry: dict[str, Any], today: dt.date | None = None) -> str:
+    """``lapsed`` | ``in_force`` | ``unknown`` for one document's validity entry on ``today``."""
+    today = today or dt.date.today()
+    lapsed = _date(entry.get("lapsed_on"))
+    until = _date(entry.get("in_force_until"))
+    start = _date(entry.get("in_force"))
+    if entry.get("withdrawn") or (lapsed and lapsed <= today) or (until and until < today):
+        return "lapsed"
+    if start and start <= today:
+        return "in_force"
+    return "unknown"
+
+
+def document_validity(store: GraphStore, today: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """doc_id → {"in_force", "in_force_until", "lapsed_on", "withdrawn", "state", "replaces": [...]}."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in run(store, "validity"):
+        doc_id = local_id(row["doc"])
+        entry = out.setdefault(
+            doc_id,
+            {
+                "in_force": _str(row["in_force"]),
+                "in_force_until": _str(row["in_force_until"]),
+                "lapsed_on": _str(row["lapsed_on"]),
+                "withdrawn": str(row["withdrawn"]).lower() in ("true", "1") if row["withdrawn"] else False,
+                "replaces": [],
+            },
+        )
+        if row["replaced"]:
+            item = {
+                "title": _str(row["replaced_title"]),
+                "year": int(str(row["replaced_year"])[:4]) if row["replaced_year"] else None,
+                "evidence": {
+                    "text": row["exact"],
+                    "start": row["begin"],
+                    "end": row["end"],
+                    "passage": local_id(row["passage"]),
+                }
+                if row["exact"]
+                else None,
+            }
+            if item not in entry["replaces"]:
+                entry["replaces"].append(item)
+    for entry in out.values():
+        entry["state"] = state(entry, today)
+    return out
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,136 @@
+"""Concepts found by meaning: question phrases no label covers, compared with the ontology's concepts.
+
+Each theme, instrument, partner and law is embedded once with the search model as its labels (Dutch and
+English) and, where the ontology gives one, its definition; the matrix is cached on disk keyed by that text
+and the model. A phrase of the question that no label, document type or status word took ("fraude met
+zorggeld") is embedded as a query and names a concept when its cosine reaches ``MIN_COSINE`` and leads the
+runner-up by ``MIN_MARGIN`` (both chosen on the dev questions, see search/tune.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+TYPES = ("theme", "instrument", "partner", "law")
+MIN_COSINE = float(os.environ.get("BELEIDSGRAAF_MEANING_MIN", "0.87"))
+MIN_MARGIN = float(os.environ.get("BELEIDSGRAAF_MEANING_MARGIN", "0.02"))
+MAX_PHRASE_WORDS = 5
+
+
+def concept_text(concept) -> str:
+    """What is embedded for a concept: its labels, then its definition."""
+    names = [concept.pref_label, *sorted(concept.alt_labels), *sorted(concept.en_labels)]
+    text = "; ".join(dict.fromkeys(n for n in names if n))
+    definition = getattr(concept, "definition", None)
+    return f"{text}. {definition}" if definition else text
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("BELEIDSGRAAF_CACHE", Path.home() / ".cache" / "beleidsgraaf"))
+
+
+@lru_cache(maxsize=2)
+def concept_matrix(model: str | None = None) -> tuple[list[str], np.ndarray]:
+    """(concept ids, L2-normalised vectors), computed once per vocabulary and model, cached on disk."""
+    from ontology.vocabulary import load_concepts
+    from search.embed import embed_passages
+    from search.model import configured_model
+
+    name = configured_model(model)
+    concepts = sorted((c for c in load_concepts().values() if c.type in TYPES), key=lambda c: c.id)
+    texts = [concept_text(c) for c in concepts]
+    key = hashlib.sha256(json.dumps([name, texts]).encode()).hexdigest()[:16]
+    path = _cache_dir() / f"concept-vectors-{key}.npy"
+    ids = [c.id for c in concepts]
+    if path.exists():
+        return ids, np.load(path)
+    vectors = embed_passages(texts, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, vectors)
+    tmp.replace(path)
+    return ids, vectors
+
+
+def phrases(
+    words: list[tuple[str, str, int, int]],
+    used: set[int],
+    text: str,
+    in_qualifier: frozenset[int] = frozenset(),
+) -> list[str]:
+    """Runs of words no other reading took, trimmed of function words (at most MAX_PHRASE_WORDS).
+
+    A run must hold a content word outside the question's qualifiers: "bij vastgoedtransacties" stays a
+    qualifier of what is asked, "fraude met zorggeld" names the thing asked about.
+    """
+    from search.question import _verb_like, language
+
+    data = language()
+    edge = set(data["qualifier_prepositions"]) | set(data["clause_breaks"]) | set(data["question_words"])
+    generic = set(data["generic_words"])
+    runs: list[list[int]] = [[]]
+    for k, w in enumerate(words):
+        if k in used or not w[1][0].isalnum() or re.match(r"^\d+$", w[1]):
+            runs.append([])
+        else:
+            runs[-1].append(k)
+    out = []
+    for run in runs:
+        while run and (words[run[0]][1] in edge or words[run[0]][1] in generic):
+            run = run[1:]
+        while run and (words[run[-1]][1] in edge or words[run[-1]][1] in generic):
+            run = run[:-1]
+        if not run or len(run) > MAX_PHRASE_WORDS:
+            continue
+        content = [
+            k
+            for k in run
+            if len(words[k][1]) > 3 and words[k][1] not in generic and not _verb_like(words[k][1])
+        ]
+        # two content words at least (one word alone is too little to name a concept by meaning), and one
+        # of them outside the qualifiers
+        if len(content) < 2 or all(k in in_qualifier for k in content):
+            continue
+        out.append(text[words[run[0]][2] : words[run[-1]][3]])
+    return out
+
+
+def by_meaning(understood, words, used: set[int], in_qualifier: set[int] = frozenset()) -> list[dict]:
+    """Concepts named by meaning in the phrases of the question no label took."""
+    from ontology.vocabulary import load_concepts
+    from search.embed import embed_queries
+
+    candidates = phrases(words, used, understood.text, frozenset(in_qualifier))
+    if not candidates:
+        return []
+    ids, matrix = concept_matrix()
+    known = {c["id"] for c in understood.concepts}
+    concepts = load_concepts()
+    out = []
+    for phrase, vector in zip(candidates, embed_queries(candidates), strict=True):
+        sims = matrix @ vector
+        order = np.argsort(-sims)[:2]
+        best = float(sims[order[0]])
+        margin = best - float(sims[order[1]]) if len(order) > 1 else best
+        cid = ids[order[0]]
+        if best >= MIN_COSINE and margin >= MIN_MARGIN and cid not in known:
+            known.add(cid)
+            c = concepts[cid]
+            out.append(
+                {
+                    "id": cid,
+                    "label": c.pref_label,
+                    "type": c.type,
+                    "matched": phrase,
+                    "by": "meaning",
+                    "similarity": round(best, 3),
+                }
+            )
+    return out

@@ -1,0 +1,451 @@
+"""The answer: a decision per municipality on its own evidence, not a cut of one ranked list.
+
+Candidates are every municipality in the store with a fact for a concept the question names, or with a
+passage whose relevance reaches a floor. A municipality is in the answer only when its own evidence meets
+every constraint the question states (``search.question.Understood``):
+- concepts: a passage carrying the concept (or a narrower one); instruments with a use status
+  (toegepast / voornemen, or the statuses the question names: "van plan", "volgt alleen" ...); when the
+  question names an instrument, partner or law, a theme it also names must be carried by the same document
+  (the use is against that theme). Concepts named by one phrase, or joined by "of", are alternatives;
+- document type: the concept's passage lies in a document of a named type; a type that is a general type
+  plus a concept ("beleidsregels Bibob") also accepts a document of the general type whose title names it;
+- validity ("in werking", "vervallen"): the document's validity facts (graph/validity.py);
+- relation ("vervangt een versie uit 2019"): the document's ``dcterms:replaces`` facts, or, when it has none,
+  a passage of it stating the relation word and the year;
+- qualifiers ("bij vastgoedtransacties"): stated in the same passage or section as the concept, by lemma
+  (compounds count: vastgoedtransactie ⊃ transactie is not enough, vastgoedtransacties = vastgoedtransactie)
+  or by meaning (cosine of the qualifier with the passage ≥ ``qualifier_cosine``).
+Questions without any of these anchors are answered by relevance alone: a municipality's best passage must
+reach ``floor`` (absolute: dense cosine rescaled plus the share of the question's content words the passage
+states, so a score means the same in a store of 3 and of 300 municipalities). A singular question
+("Welke gemeente") gets the best one, unless several meet every hard constraint. Municipalities that have
+the concept but fail a constraint are ``near_misses`` with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from search.question import Understood, content_lemma, language
+
+USE_STATUSES = ("toegepast", "voornemen")
+ACTION_TYPES = frozenset({"instrument", "partner", "law"})
+
+
+def _env(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class DecideSettings:
+    """Thresholds (chosen by search/tune.py on both dev sets; environment overrides)."""
+
+    cosine_floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_COSINE_FLOOR", 0.78))
+    dense_weight: float = field(default_factory=lambda: _env("BELEIDSGRAAF_DENSE_WEIGHT", 0.5))
+    floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_ANSWER_FLOOR", 0.25))
+    theme_floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_THEME_FLOOR", 0.3))
+    qualifier_cosine: float = field(default_factory=lambda: _env("BELEIDSGRAAF_QUALIFIER_COSINE", 0.86))
+    evidence: int = 3
+    near_misses: int = 10
+
+
+@dataclass
+class Context:
+    """What the decision reads: passages, their relevance and how to test their words."""
+
+    passages: list[dict]
+    cosine: np.ndarray  # dense cosine per passage with the question
+    coverage: np.ndarray  # share of the question's content lemmas the passage states (rows computed)
+    relevance: np.ndarray
+    allowed: np.ndarray | None
+    lemmas: callable  # row → set of lemmas of the passage
+    qualifier_cosines: dict[int, np.ndarray]  # qualifier index → cosine per passage
+    validity: dict[str, dict]  # doc_id → validity entry
+    heads: dict[str, frozenset[str]] = field(default_factory=dict)  # doc_id → lemmas of title + opening
+
+
+def relevance(cosine: np.ndarray, coverage: np.ndarray, settings: DecideSettings) -> np.ndarray:
+    """Absolute relevance in [0, 1]: rescaled dense cosine and lexical coverage, weighted."""
+    dense = np.clip((cosine - settings.cosine_floor) / (1.0 - settings.cosine_floor), 0.0, 1.0)
+    return settings.dense_weight * dense + (1.0 - settings.dense_weight) * coverage
+
+
+def states(lemmas: set[str], wanted: list[str]) -> bool:
+    """Every wanted lemma is stated (a compound ending or starting in it counts, for words of 5+ letters)."""
+    for w in wanted:
+        if w in lemmas:
+            continue
+        if len(w) >= 5 and any(x.endswith(w) or x.startswith(w) for x in lemmas if len(x) > len(w)):
+            continue
+        return False
+    return True
+
+
+def _doc_type_ok(p: dict, wanted: list[dict], head: frozenset[str]) -> bool:
+    """The passage's document is of a wanted type (see module doc for general type + concept).
+
+    ``head`` are the lemmas of the document's title and opening passage, where a general type says what
+    it is about ("Beleidsregel toepassing Wet Bibob").
+    """
+    if not wanted:
+        return True
+    from ontology.vocabulary import labels, load_concepts
+
+    concepts = load_concepts()
+    have = p.get("doc_type")
+    title = set(head)
+    for t in wanted:
+        if have == t["id"]:
+            return True
+        general = concepts.get(have)
+        if general is None:
+            continue
+        for label in labels(concepts[t["id"]]):
+            parts = {content_lemma(w) for w in label.replace("-", " ").split()}
+            for glabel in labels(general):
+                gparts = {content_lemma(w) for w in glabel.replace("-", " ").split()}
+                rest = parts - gparts
+                if gparts and gparts < parts and rest and states(title, sorted(rest)):
+                    return True
+    return False
+
+
+def _carries(p: dict, ids: frozenset[str]) -> list[dict]:
+    """Facts of the passage about any of ``ids`` (a theme attributed from its section counts too)."""
+    out = [f for f in p.get("concepts") or [] if f.get("id") in ids]
+    if not out and not ids.isdisjoint(p.get("themes") or []):
+        out = [{"id": next(iter(ids & set(p["themes"]))), "status": None, "section_theme": True}]
+    return out
+
+
+def _status_ok(concept_type: str, facts: list[dict], statuses: list[str] | None) -> bool:
+    if concept_type != "instrument":
+        return bool(facts)
+    wanted = statuses or USE_STATUSES
+    return any(f.get("status") in wanted for f in facts)
+
+
+def _section_rows(passages: list[dict], rows: list[int]) -> dict[tuple, list[int]]:
+    out: dict[tuple, list[int]] = defaultdict(list)
+    for r in rows:
+        p = passages[r]
+        out[(p.get("doc_id"), p.get("section"))].append(r)
+    return out
+
+
+def _reason(key: str, **values) -> str:
+    templates = language()["reasons"]
+    return templates[key].format(**values)
+
+
+def _status_text(facts: list[dict]) -> str:
+    labels = language()["reasons"]["status_labels"]
+    found = [f.get("status") for f in facts if f.get("status")]
+    return labels.get(found[0], labels["genoemd"]) if found else labels["genoemd"]
+
+
+def decide(u: Understood, ctx: Context, settings: DecideSettings) -> tuple[list[dict], list[dict]]:
+    """(answer municipalities best first, near misses) — see the module doc."""
+    passages = ctx.passages
+    n = len(passages)
+    allowed = ctx.allowed if ctx.allowed is not None else np.ones(n, dtype=bool)
+    named = {m["code"] for m in u.municipalities}
+    by_code: dict[str, list[int]] = defaultdict(list)
+    for row in np.nonzero(allowed)[0]:
+        code = passages[row].get("code")
+        if code and (not named or code in named):
+            by_code[code].append(int(row))
+
+    groups = u.groups()
+    action = [g for g in groups if any(c["type"] in ACTION_TYPES for c in g)]
+    required = action or groups
+    context_themes = [g for g in groups if g not in required]
+    typed = [t for t in u.doc_types if not t.get("answer_noun")]
+    anchored = bool(required or u.doc_types or u.validity or u.relation)
+    hard = bool(action or typed or u.validity or u.relation)
+
+    answers: list[dict] = []
+    misses: list[dict] = []
+    for code, rows in by_code.items():
+        verdict = _judge(u, ctx, settings, rows, required, context_themes)
+        if verdict is None:
+            continue
+        ok, basis, evidence_rows, reason, score = verdict
+        first = passages[rows[0]]
+        entry = {
+            "name": first.get("municipality"),
+            "code": code,
+            "score": round(float(score), 4),
+            "basis": basis,
+            "documents": _documents(passages, evidence_rows or rows[:1]),
+            "evidence": evidence_rows,
+        }
+        if ok:
+            answers.append(entry)
+        elif reason:
+            entry["reason"] = reason
+            misses.append(entry)
+
+    answers.sort(key=lambda m: -m["score"])
+    misses.sort(key=lambda m: -m["score"])
+    if u.number == "plural" and not anchored:
+        answers = [m for m in answers if m["score"] >= settings.floor]
+    elif u.number == "plural" and not hard:  # theme-only anchors: broad context, the passage must be relevant
+        answers = [m for m in answers if m["score"] >= settings.theme_floor]
+    if not hard and u.number != "plural":  # one answer asked, nothing that several could all meet
+        answers = answers[:1]
+    return answers, misses[: settings.near_misses]
+
+
+def _documents(passages: list[dict], rows: list[int]) -> list[dict]:
+    from search.aggregate import period
+
+    out: dict[str, dict] = {}
+    for r in rows:
+        p = passages[r]
+        out.setdefault(
+            p["doc_id"],
+            {
+                "doc_id": p["doc_id"],
+                "file": p.get("file"),
+                "title": p.get("title"),
+                "doc_type": p.get("doc_type"),
+                "period": period(p),
+            },
+        )
+    return list(out.values())
+
+
+def _judge(u: Understood, ctx: Context, settings: DecideSettings, rows, required, context_themes):
+    """(ok, basis, evidence rows, near-miss reason, score) for one municipality, or None (no candidate)."""
+    passages = ctx.passages
+    rel = ctx.relevance
+    if not required and not u.doc_types:
+        best = max(rows, key=lambda r: rel[r])
+        if u.validity or u.relation:
+            return _judge_documents(u, ctx, settings, rows, None)
+        ordered = sorted(rows, key=lambda r: -rel[r])[: settings.evidence]
+        basis = [
+            {
+                "constraint": "relevance",
+                "passage": passages[best]["passage"],
+                "score": round(float(rel[best]), 4),
+            }
+        ]
+        return True, basis, ordered, None, rel[best]
+    return _judge_documents(u, ctx, settings, rows, required, context_themes)
+
+
+def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
+    """Per document of the municipality: does it meet every constraint? The best meeting one decides."""
+    passages = ctx.passages
+    rel = ctx.relevance
+    docs: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        docs[passages[r]["doc_id"]].append(r)
+    label_of = lambda g: g[0]["matched"]  # noqa: E731
+    best_ok = None
+    best_miss = None
+    any_candidate = False
+    for doc_id, drows in docs.items():
+        p0 = passages[drows[0]]
+        basis: list[dict] = []
+        failure = None
+        concept_rows: list[int] = []
+        # concepts
+        for g in required or []:
+            ids = frozenset().union(*(u.expanded.get(c["id"], frozenset({c["id"]})) for c in g))
+            carrying = [(r, _carries(passages[r], ids)) for r in drows]
+            carrying = [(r, f) for r, f in carrying if f]
+            if not carrying:
+                failure = failure or ("missing", label_of(g))
+                continue
+            any_candidate = True
+            types = {c["type"] for c in g}
+            ctype = "instrument" if types == {"instrument"} else next(iter(types))
+            good = [r for r, f in carrying if _status_ok(ctype, f, u.statuses)]
+            if not good:
+                facts = [x for _, f in carrying for x in f]
+                failure = failure or ("status", label_of(g), _status_text(facts))
+                concept_rows += [r for r, _ in carrying]
+                continue
+            concept_rows += good
+            basis.append(
+                {
+                    "constraint": "concept",
+                    "concept": [c["id"] for c in g],
+                    "document": doc_id,
+                    "passages": [passages[r]["passage"] for r in sorted(good, key=lambda r: -rel[r])[:3]],
+                }
+            )
+        if required and not any_candidate and not u.doc_types:
+            continue
+        # document type
+        if u.doc_types:
+            if _doc_type_ok(p0, u.doc_types, ctx.heads.get(doc_id, frozenset())):
+                basis.append({"constraint": "doc_type", "doc_type": p0.get("doc_type"), "document": doc_id})
+                any_candidate = any_candidate or not required
+            else:
+                if required and concept_rows:
+                    failure = ("doc_type", failure[1] if failure else _concept_label(required), None)
+                elif not required:
+                    continue
+                else:
+                    failure = failure or ("missing", _concept_label(required))
+        if not any_candidate:
+            continue
+        # context themes (the use must be against that theme: same document)
+        for g in context_themes:
+            ids = frozenset().union(*(u.expanded.get(c["id"], frozenset({c["id"]})) for c in g))
+            if not any(_carries(passages[r], ids) for r in drows):
+                failure = failure or ("theme", _concept_label(required), label_of(g))
+            else:
+                basis.append({"constraint": "theme", "concept": [c["id"] for c in g], "document": doc_id})
+        # priority: the theme is one the document presents as its priority (graph), or the concept's
+        # passage calls it a priority in words
+        if u.priority and concept_rows:
+            ids = frozenset().union(*(u.expanded.get(c["id"], frozenset()) for g in required for c in g))
+            cues = language()["priority_words"]["passage_cues"]
+            if not ids.isdisjoint(p0.get("priority_themes") or []):
+                basis.append({"constraint": "priority", "document": doc_id, "source": "graph"})
+            elif any(_says(passages[r], cues) for r in concept_rows):
+                basis.append({"constraint": "priority", "document": doc_id, "source": "passage"})
+            else:
+                failure = failure or ("priority", _concept_label(required))
+        # validity
+        validity = ctx.validity.get(doc_id) or {}
+        if u.validity:
+            state = validity.get("state", "unknown")
+            fine = state == "lapsed" if u.validity == "lapsed" else state != "lapsed"
+            if fine:
+                basis.append(
+                    {
+                        "constraint": "validity",
+                        "state": state,
+                        "document": doc_id,
+                        **{
+                            k: validity.get(k)
+                            for k in ("in_force", "in_force_until", "lapsed_on")
+                            if validity.get(k)
+                        },
+                    }
+                )
+            else:
+                failure = failure or ("validity_" + u.validity, p0.get("title") or doc_id)
+        # relation
+        if u.relation:
+            found = _relation(u, ctx, drows, validity)
+            if found[0]:
+                basis.append({"constraint": "relation", "document": doc_id, **found[1]})
+            else:
+                failure = failure or (found[1]["reason"], p0.get("title") or doc_id, u.relation.get("year"))
+        # qualifiers: in the same passage or section as the concept (or anywhere in a matching document)
+        anchor_rows = concept_rows or drows
+        proof_rows = list(anchor_rows)
+        if required or any(not t.get("answer_noun") for t in u.doc_types):
+            sections = _section_rows(passages, drows)
+            for qi, q in enumerate(u.qualifiers):
+                supported = []
+                for r in proof_rows:
+                    p = passages[r]
+                    section = sections.get((p.get("doc_id"), p.get("section")), [r])
+                    if any(_qualifier_stated(ctx, settings, qi, q, x) for x in [r, *section]):
+                        supported.append(r)
+                if supported:
+                    proof_rows = supported
+                    basis.append(
+                        {
+                            "constraint": "qualifier",
+                            "qualifier": q.text,
+                            "document": doc_id,
+                            "passages": [passages[r]["passage"] for r in supported[:3]],
+                        }
+                    )
+                else:
+                    failure = failure or ("qualifier", _concept_label(required) or p0.get("title"), q.text)
+                    break
+        score = max(rel[r] for r in proof_rows) if proof_rows else 0.0
+        ordered = sorted(proof_rows, key=lambda r: -rel[r])
+        extra = [
+            r for r in sorted(drows, key=lambda r: -rel[r]) if r not in ordered and rel[r] >= settings.floor
+        ]
+        evidence = (ordered + extra)[: settings.evidence]
+        if failure is None:
+            if best_ok is None or score > best_ok[4]:
+                best_ok = (True, basis, evidence, None, score)
+        elif failure[0] != "missing":
+            if best_miss is None or score > best_miss[4]:
+                best_miss = (False, basis, evidence, _failure_text(failure), score)
+    return best_ok or best_miss
+
+
+def _concept_label(required) -> str:
+    """The question's own words for the required concepts ("Wet Bibob")."""
+    return " / ".join(dict.fromkeys(g[0]["matched"] for g in required or []))
+
+
+def _failure_text(failure: tuple) -> str:
+    kind = failure[0]
+    if kind == "status":
+        return _reason("status", concept=failure[1], status=failure[2])
+    if kind == "qualifier":
+        return _reason("qualifier", concept=failure[1], qualifier=failure[2])
+    if kind == "doc_type":
+        return _reason("doc_type", concept=failure[1], doc_type="document van het gevraagde type")
+    if kind == "priority":
+        return _reason("priority", concept=failure[1])
+    if kind == "theme":
+        return _reason("theme", concept=failure[1], theme=failure[2])
+    if kind.startswith("validity_"):
+        return _reason(kind, document=failure[1])
+    if kind in ("relation", "relation_unknown"):
+        return _reason(kind, document=failure[1], year=failure[2])
+    return kind
+
+
+def _says(p: dict, cues: list[str]) -> bool:
+    """The passage states one of the cue phrases (lower case, whole words)."""
+    import re
+
+    text = " ".join((p.get("text") or "").lower().split())
+    return any(re.search(r"\b" + re.escape(c) + r"\b", text) for c in cues)
+
+
+def _qualifier_stated(ctx: Context, settings: DecideSettings, qi: int, q, row: int) -> bool:
+    lemmas = ctx.lemmas(row)
+    if any(states(lemmas, alt) for alt in q.alternatives):
+        return True
+    cos = ctx.qualifier_cosines.get(qi)
+    return cos is not None and float(cos[row]) >= settings.qualifier_cosine
+
+
+def _relation(u: Understood, ctx: Context, drows: list[int], validity: dict) -> tuple[bool, dict]:
+    """Does the document replace a regulation of the asked year? Graph facts first, then its passages."""
+    year = u.relation.get("year")
+    replaces = validity.get("replaces") or []
+    if replaces:
+        for item in replaces:
+            if year is None or item.get("year") == year:
+                return True, {"replaces": item}
+        return False, {"reason": "relation"}
+    words = [
+        content_lemma(w)
+        for e in language()["relation_words"]
+        for p in e.get("passage_phrases", e["phrases"])
+        for w in p.split()
+        if len(w) > 3
+    ]
+    words = sorted(set(words))
+    mention = False
+    for r in drows:
+        lemmas = ctx.lemmas(r)
+        if any(w in lemmas for w in words):
+            mention = True
+            text = ctx.passages[r].get("text") or ""
+            if year is None or str(year) in text:
+                return True, {"passage": ctx.passages[r]["passage"], "year": year}
+    return False, {"reason": "relation" if mention else "relation_unknown"}

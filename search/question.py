@@ -1,0 +1,348 @@
+"""What a question asks: concepts, document types, status and validity, relations, places, number, qualifiers.
+
+``understand(question)`` is the one analysis behind the CLI, the API and the web page; its ``to_dict()`` is
+returned as ``query.understood`` with every answer, so a user sees how the question was read. Words come
+from data: concept and document-type labels from the ontology's SKOS schemes, everything else (question
+words, status and validity words, prepositions that open a qualifier, words too general to qualify
+anything) from ``ontology/question_language.json``. A concept can also be found by meaning: phrases of
+the question that no label covers are compared with the concepts' labels and definitions embedded with
+the search model (``search/concept_vectors.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from search.concepts import QueryConcept, recognise
+from search.lexical import _stop_words, lemma
+
+LANGUAGE_FILE = Path(__file__).resolve().parents[1] / "ontology" / "question_language.json"
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[?.!,;:]", re.UNICODE)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+ENGLISH_HINTS = frozenset(
+    {"which", "what", "the", "of", "and", "municipalities", "municipality", "does", "do"}
+)
+
+
+@lru_cache(maxsize=1)
+def language() -> dict:
+    """The question language data (loaded once)."""
+    return json.loads(LANGUAGE_FILE.read_text(encoding="utf-8"))
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics (beëindigd = beeindigd)."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in word if not unicodedata.combining(c))
+
+
+def content_lemma(word: str) -> str:
+    return lemma(fold(word))
+
+
+@dataclass
+class Qualifier:
+    text: str  # as written: "bij vastgoedtransacties"
+    alternatives: list[list[str]]  # lemmas; one alternative must be stated in full
+    span: tuple[int, int] = (0, 0)  # character offsets in the question
+
+
+@dataclass
+class Understood:
+    text: str
+    language: str = "nl"
+    number: str = "unknown"  # singular | plural | unknown
+    concepts: list[dict] = field(default_factory=list)  # {id, label, type, matched, by, group}
+    doc_types: list[dict] = field(default_factory=list)  # {id, label, matched}
+    statuses: list[str] | None = None  # accepted use statuses when the question names some
+    status_label: str | None = None
+    validity: str | None = None  # in_force | lapsed
+    relation: dict | None = None  # {"relation": "replaces", "year": 2019, "matched": ...}
+    priority: bool = False  # the question asks for priorities ("als prioriteit of speerpunt")
+    years: list[int] = field(default_factory=list)
+    municipalities: list[dict] = field(default_factory=list)
+    qualifiers: list[Qualifier] = field(default_factory=list)
+    expanded: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def groups(self) -> list[list[dict]]:
+        """Concepts by group: concepts named by one phrase (or joined by "of") are alternatives."""
+        out: dict[int, list[dict]] = {}
+        for c in self.concepts:
+            out.setdefault(c["group"], []).append(c)
+        return list(out.values())
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("expanded", None)
+        return data
+
+
+def _words(text: str) -> list[tuple[str, str, int, int]]:
+    """(original, folded, start, end) per token; punctuation are tokens too."""
+    return [(m.group(0), fold(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _phrase_spans(folded: list[str], phrases: list[str]) -> list[tuple[int, int, str]]:
+    """(i, j, phrase) for every occurrence of a phrase (whole words), longest first."""
+    out = []
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        parts = [fold(p) for p in phrase.split()]
+        n = len(parts)
+        for i in range(len(folded) - n + 1):
+            if folded[i : i + n] == parts:
+                out.append((i, i + n, phrase))
+    return out
+
+
+def _detect_language(folded: list[str]) -> str:
+    hits = sum(1 for w in folded if w in ENGLISH_HINTS)
+    return "en" if hits >= 2 or (folded and folded[0] in ("which", "what", "where", "how", "list")) else "nl"
+
+
+def _number(folded: list[str]) -> str:
+    data = language()
+    singular, plural = set(data["answer_nouns"]["singular"]), set(data["answer_nouns"]["plural"])
+    which = set(data["which_words"])
+    for i, w in enumerate(folded[:-1]):
+        if w in which:
+            nxt = folded[i + 1]
+            if nxt in plural or any(nxt.endswith(w) for w in plural if len(w) > 5):
+                return "plural"
+            if nxt in singular or any(nxt.endswith(w) for w in singular if len(w) > 4):
+                return "singular"
+    return "unknown"
+
+
+def _doc_type_matches(folded: list[str]) -> list[tuple[set[int], dict]]:
+    """Document types whose every label word occurs in the question (most words first, no overlaps)."""
+    from ontology.vocabulary import labels, load_concepts
+
+    lemmas = [content_lemma(w) for w in folded]
+    found: list[tuple[int, set[int], dict]] = []
+    for concept in load_concepts().values():
+        if concept.type != "doctype":
+            continue
+        best: tuple[int, set[int], str] | None = None
+        for label in labels(concept):
+            parts = [content_lemma(p) for p in re.findall(r"[^\W_]+", fold(label))]
+            parts = [p for p in parts if p not in ("de", "het", "van", "voor")]
+            if not parts:
+                continue
+            where: set[int] = set()
+            for part in parts:
+                hit = next(
+                    (i for i, x in enumerate(lemmas) if (x == part or (len(part) > 4 and x.endswith(part)))),
+                    None,
+                )
+                if hit is None:
+                    break
+                where.add(hit)
+            else:
+                span = max(where) - min(where)
+                if span <= 8 and (best is None or len(parts) > best[0]):
+                    best = (len(parts), where, label)
+        if best:
+            found.append(
+                (best[0], best[1], {"id": concept.id, "label": concept.pref_label, "matched": best[2]})
+            )
+    found.sort(key=lambda f: -f[0])
+    chosen: list[tuple[set[int], dict]] = []
+    for (
+        _,
+        where,
+        info,
+    ) in found:  # a type named by words of a longer one ("beleidsregels" in "beleidsregels Bibob") yields
+        if not any(where < w for w, _ in chosen):
+            chosen.append((where, info))
+    return chosen
+
+
+def _concept_positions(
+    words: list[tuple[str, str, int, int]], concepts: list[QueryConcept]
+) -> dict[str, set]:
+    """Token positions covered by each recognised concept (by its matched words)."""
+    folded = [w[1] for w in words]
+    out: dict[str, set[int]] = {}
+    for c in concepts:
+        parts = [fold(p) for p in re.findall(r"[^\W_]+(?:['’][^\W_]+)?", c.matched)]
+        for i, j, _ in _phrase_spans(folded, [" ".join(parts)]):
+            out.setdefault(c.id, set()).update(range(i, j))
+            break
+    return out
+
+
+def _groups(positions: dict[str, set[int]], folded: list[str], alternatives: set[str]) -> dict[str, int]:
+    """Group number per concept: same words → same group; spans joined only by "of"/"or" → same group."""
+    spans = sorted(((min(p), max(p), cid) for cid, p in positions.items() if p), key=lambda s: (s[0], s[1]))
+    group: dict[str, int] = {}
+    current = -1
+    last_end = None
+    last_span = None
+    for start, end, cid in spans:
+        joined = last_end is not None and (
+            (start, end) == last_span
+            or start <= last_end
+            or all(folded[k] in alternatives for k in range(last_end + 1, start))
+            and start > last_end + 1
+        )
+        if not joined:
+            current += 1
+        group[cid] = current
+        last_end = max(end, last_end if joined and last_end is not None else end)
+        last_span = (start, end)
+    return group
+
+
+def _qualifiers(words: list[tuple[str, str, int, int]], used: set[int], text: str) -> list[Qualifier]:
+    """Prepositional phrases whose content words no concept, type or status word took."""
+    data = language()
+    preps = set(data["qualifier_prepositions"])
+    breaks = set(data["clause_breaks"]) - set(data["alternative_words"])
+    alt_words = set(data["alternative_words"])
+    which = set(data["which_words"])
+    generic = {fold(w) for w in data["generic_words"]} | set(data["question_words"]) | _stop_words()
+    out: list[Qualifier] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        if words[i][1] in preps and i not in used:
+            j = i + 1
+            alternatives: list[list[str]] = [[]]
+            while j < n:
+                w = words[j][1]
+                if w in preps or w in breaks or not w[0].isalnum():
+                    break
+                if j in used:
+                    pass
+                elif w in alt_words:
+                    alternatives.append([])
+                elif _YEAR.match(w):
+                    break
+                elif len(w) > 2 and w not in generic and not _verb_like(w):
+                    alternatives[-1].append(content_lemma(w))
+                j += 1
+            alternatives = [a for a in alternatives if a]
+            asks = any(words[k][1] in which for k in range(i, j))
+            if alternatives and not asks:
+                start, end = words[i][2], words[j - 1][3]
+                out.append(Qualifier(text[start:end], alternatives, (start, end)))
+            i = max(j, i + 1)
+        else:
+            i += 1
+    return out
+
+
+def _verb_like(word: str) -> bool:
+    """Dutch infinitives and verb plurals are their own lemma and end in -en (noun plurals are not)."""
+    lem = content_lemma(word)
+    if word.endswith("en"):
+        return lem == word or lem.endswith("en")
+    return lem != word and lem.endswith("en")
+
+
+def understand(question: str, *, meaning: bool = True) -> Understood:
+    """Read a question (Dutch or English) into what it asks; see the module doc."""
+    from search.engine import named_municipalities
+
+    text = " ".join(question.split())
+    words = _words(text)
+    folded = [w[1] for w in words]
+    data = language()
+    out = Understood(text=text, language=_detect_language(folded), number=_number(folded))
+    used: set[int] = set()
+
+    found = recognise(text)
+    specific = [c for c in found if c.type != "category"]
+    concepts = specific or found
+    positions = _concept_positions(words, concepts)
+    for p in positions.values():
+        used |= p
+
+    which = set(data["which_words"])
+    for where, info in _doc_type_matches(folded):
+        info["answer_noun"] = any(k > 0 and folded[k - 1] in which for k in where)
+        out.doc_types.append(info)
+        used |= where
+    # a document type that only repeats a concept's words ("Damoclesbeleid") keeps the concept
+
+    for entry in data["use_status_words"]:
+        spans = _phrase_spans(folded, entry["phrases"])
+        if spans:
+            out.statuses = sorted(set(out.statuses or []) | set(entry["statuses"]))
+            out.status_label = entry["label"]
+            for i, j, _ in spans:
+                used.update(range(i, j))
+    for entry in data["validity_words"]:
+        spans = [s for s in _phrase_spans(folded, entry["phrases"]) if used.isdisjoint(range(s[0], s[1]))]
+        if spans and out.validity is None:
+            out.validity = entry["validity"]
+            for i, j, _ in spans:
+                used.update(range(i, j))
+    years = [(k, int(w)) for k, w in enumerate(folded) if _YEAR.match(w)]
+    out.years = [y for _, y in years]
+    for entry in data["relation_words"]:
+        spans = _phrase_spans(folded, entry["phrases"])
+        if spans:
+            i = spans[0][0]
+            after = [y for k, y in years if k > i] or [y for _, y in years]
+            out.relation = {
+                "relation": entry["relation"],
+                "label": entry["label"],
+                "year": after[0] if after else None,
+            }
+            for a, b, _ in spans:
+                used.update(range(a, b))
+            used.update(k for k, _ in years)
+
+    spans = _phrase_spans(folded, data["priority_words"]["phrases"])
+    if spans:
+        out.priority = True
+        for i, j, _ in spans:
+            used.update(range(i, j))
+
+    out.municipalities = named_municipalities(text)
+    for m in out.municipalities:
+        parts = [fold(p) for p in re.findall(r"[^\W_]+", m["name"])]
+        for i, j, _ in _phrase_spans(folded, [" ".join(parts)]):
+            used.update(range(i, j))
+    used |= {k for k, w in enumerate(folded) if w in set(data["question_words"])}
+
+    group = _groups(positions, folded, set(data["alternative_words"]))
+    next_group = max(group.values(), default=-1) + 1
+    for c in concepts:
+        g = group.get(c.id)
+        if g is None:
+            g, next_group = next_group, next_group + 1
+        out.concepts.append(
+            {"id": c.id, "label": c.label, "type": c.type, "matched": c.matched, "by": "label", "group": g}
+        )
+        out.expanded[c.id] = c.expanded
+
+    out.qualifiers = _qualifiers(words, used, text)
+    if meaning:
+        from search.concept_vectors import by_meaning
+
+        in_qualifier = {
+            k for k, w in enumerate(words) for q in out.qualifiers if q.span[0] <= w[2] < q.span[1]
+        }
+        for hit in by_meaning(out, words, used, in_qualifier):
+            hit["group"] = next_group
+            next_group += 1
+            out.concepts.append(hit)
+            out.expanded[hit["id"]] = _expand(hit["id"])
+            # the phrase is now a concept, not a qualifier
+            out.qualifiers = [
+                q for q in out.qualifiers if q.text not in hit["matched"] and hit["matched"] not in q.text
+            ]
+    return out
+
+
+def _expand(cid: str) -> frozenset[str]:
+    from ontology.vocabulary import narrower_closure
+
+    return frozenset({cid, *narrower_closure(cid)})
