@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -168,13 +168,39 @@ def decide(u: Understood, ctx: Context, settings: DecideSettings) -> tuple[list[
     anchored = bool(required or u.doc_types or u.validity or u.relation)
     hard = bool(action or typed or u.validity or u.relation)
 
+    answers, misses = _judge_all(u, ctx, settings, by_code, required, context_themes)
+    if not answers and u.qualifiers and any(m.get("failed") == "qualifier" for m in misses):
+        # No municipality of the store states a qualifier (an English question's words, a paraphrase):
+        # it cannot tell municipalities apart here, so the answer rests on the other constraints and
+        # says so in its basis.
+        relaxed = replace(u, qualifiers=[])
+        answers, misses = _judge_all(relaxed, ctx, settings, by_code, required, context_themes)
+        for m in answers:
+            m["basis"].append({"constraint": "qualifier", "unverified": [q.text for q in u.qualifiers]})
+
+    answers.sort(key=lambda m: -m["score"])
+    misses.sort(key=lambda m: -m["score"])
+    if u.number == "plural" and not anchored:
+        answers = [m for m in answers if m["score"] >= settings.floor]
+    elif u.number == "plural" and not hard:  # theme-only anchors: broad context, the passage must be relevant
+        answers = [m for m in answers if m["score"] >= settings.theme_floor]
+    if not hard and u.number != "plural":  # one answer asked, nothing that several could all meet
+        answers = answers[:1]
+    for m in misses:
+        m.pop("failed", None)
+    return answers, misses[: settings.near_misses]
+
+
+def _judge_all(u, ctx, settings, by_code, required, context_themes) -> tuple[list[dict], list[dict]]:
+    """(answers, near misses) unordered: every candidate municipality judged on its own evidence."""
+    passages = ctx.passages
     answers: list[dict] = []
     misses: list[dict] = []
     for code, rows in by_code.items():
         verdict = _judge(u, ctx, settings, rows, required, context_themes)
         if verdict is None:
             continue
-        ok, basis, evidence_rows, reason, score = verdict
+        ok, basis, evidence_rows, reason, score, failed = verdict
         first = passages[rows[0]]
         entry = {
             "name": first.get("municipality"),
@@ -188,17 +214,9 @@ def decide(u: Understood, ctx: Context, settings: DecideSettings) -> tuple[list[
             answers.append(entry)
         elif reason:
             entry["reason"] = reason
+            entry["failed"] = failed
             misses.append(entry)
-
-    answers.sort(key=lambda m: -m["score"])
-    misses.sort(key=lambda m: -m["score"])
-    if u.number == "plural" and not anchored:
-        answers = [m for m in answers if m["score"] >= settings.floor]
-    elif u.number == "plural" and not hard:  # theme-only anchors: broad context, the passage must be relevant
-        answers = [m for m in answers if m["score"] >= settings.theme_floor]
-    if not hard and u.number != "plural":  # one answer asked, nothing that several could all meet
-        answers = answers[:1]
-    return answers, misses[: settings.near_misses]
+    return answers, misses
 
 
 def _documents(passages: list[dict], rows: list[int]) -> list[dict]:
@@ -221,7 +239,7 @@ def _documents(passages: list[dict], rows: list[int]) -> list[dict]:
 
 
 def _judge(u: Understood, ctx: Context, settings: DecideSettings, rows, required, context_themes):
-    """(ok, basis, evidence rows, near-miss reason, score) for one municipality, or None (no candidate)."""
+    """(ok, basis, evidence rows, near-miss reason, score, failed constraint) for one municipality, or None."""
     passages = ctx.passages
     rel = ctx.relevance
     if not required and not u.doc_types:
@@ -236,7 +254,7 @@ def _judge(u: Understood, ctx: Context, settings: DecideSettings, rows, required
                 "score": round(float(rel[best]), 4),
             }
         ]
-        return True, basis, ordered, None, rel[best]
+        return True, basis, ordered, None, rel[best], None
     return _judge_documents(u, ctx, settings, rows, required, context_themes)
 
 
@@ -365,7 +383,9 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                             "passages": [passages[r]["passage"] for r in supported[:3]],
                         }
                     )
-                else:
+                elif not u.municipalities:
+                    # a question that names its municipality asks about its evidence: qualifiers order
+                    # that evidence but exclude nothing (there is no list to narrow)
                     failure = failure or ("qualifier", _concept_label(required) or p0.get("title"), q.text)
                     break
         score = max(rel[r] for r in proof_rows) if proof_rows else 0.0
@@ -376,10 +396,10 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         evidence = (ordered + extra)[: settings.evidence]
         if failure is None:
             if best_ok is None or score > best_ok[4]:
-                best_ok = (True, basis, evidence, None, score)
+                best_ok = (True, basis, evidence, None, score, None)
         elif failure[0] != "missing":
             if best_miss is None or score > best_miss[4]:
-                best_miss = (False, basis, evidence, _failure_text(failure), score)
+                best_miss = (False, basis, evidence, _failure_text(failure), score, failure[0])
     return best_ok or best_miss
 
 

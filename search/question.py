@@ -48,7 +48,7 @@ def content_lemma(word: str) -> str:
 @dataclass
 class Qualifier:
     text: str  # as written: "bij vastgoedtransacties"
-    alternatives: list[list[str]]  # lemmas; one alternative must be stated in full
+    alternatives: list[list[str]]  # lemmas; a passage stating one alternative in full meets the qualifier
     span: tuple[int, int] = (0, 0)  # character offsets in the question
 
 
@@ -199,42 +199,83 @@ def _groups(positions: dict[str, set[int]], folded: list[str], alternatives: set
 
 
 def _qualifiers(words: list[tuple[str, str, int, int]], used: set[int], text: str) -> list[Qualifier]:
-    """Prepositional phrases whose content words no concept, type or status word took."""
+    """Prepositional phrases whose content words no concept, type or status word took.
+
+    A phrase runs from a preposition over its noun phrase (words another reading took, a concept, are
+    skipped): it ends at a clause break, punctuation, a year or a question word; a preposition right after the noun
+    phrase continues it ("voor op- en afschaling bij zorg- en veiligheidscasuïstiek" is one qualifier),
+    and an elliptic compound ("zorg- en veiligheids…") stays inside it; a verb ends it ("in het sociaal
+    domein inzetten"). Comparatives name no thing ("voor inwoners makkelijker maken" qualifies nothing).
+    Each content word is an alternative: a passage that states one of them meets the qualifier.
+    """
     data = language()
     preps = set(data["qualifier_prepositions"])
-    breaks = set(data["clause_breaks"]) - set(data["alternative_words"])
-    alt_words = set(data["alternative_words"])
+    breaks = set(data["clause_breaks"])
     which = set(data["which_words"])
     generic = {fold(w) for w in data["generic_words"]} | set(data["question_words"]) | _stop_words()
     out: list[Qualifier] = []
     i = 0
     n = len(words)
     while i < n:
-        if words[i][1] in preps and i not in used:
-            j = i + 1
-            alternatives: list[list[str]] = [[]]
-            while j < n:
-                w = words[j][1]
-                if w in preps or w in breaks or not w[0].isalnum():
-                    break
-                if j in used:
-                    pass
-                elif w in alt_words:
-                    alternatives.append([])
-                elif _YEAR.match(w):
-                    break
-                elif len(w) > 2 and w not in generic and not _verb_like(w):
-                    alternatives[-1].append(content_lemma(w))
-                j += 1
-            alternatives = [a for a in alternatives if a]
-            asks = any(words[k][1] in which for k in range(i, j))
-            if alternatives and not asks:
-                start, end = words[i][2], words[j - 1][3]
-                out.append(Qualifier(text[start:end], alternatives, (start, end)))
-            i = max(j, i + 1)
-        else:
+        if words[i][1] not in preps or i in used:
             i += 1
+            continue
+        j = i + 1
+        content: list[str] = []
+        last = i
+        asks = False
+        while j < n:
+            w = words[j][1]
+            if j in used:  # a concept inside the phrase ("met de andere gemeenten van het basisteam X")
+                j += 1
+                continue
+            if not w[0].isalnum() or _YEAR.match(w):
+                break
+            if w in which:
+                asks = True
+                break
+            elliptic = text[words[j - 1][3] : words[j - 1][3] + 1] == "-"
+            if w in breaks and not (elliptic and w in ("en", "of", "and", "or")):
+                break
+            if w in preps or w in breaks or len(w) <= 2 or w in generic:
+                j += 1
+                continue
+            if _verb(w):
+                break
+            if not _comparative(w):
+                content.append(content_lemma(w))
+            last = j
+            j += 1
+        if content and not asks:
+            start, end = words[i][2], words[last][3]
+            alternatives = [[w] for w in dict.fromkeys(content)]
+            out.append(Qualifier(text[start:end], alternatives, (start, end)))
+        i = max(j, i + 1)
     return out
+
+
+def _verb(word: str) -> bool:
+    """A Dutch verb form: a separable verb ("inzetten" → in_zetten), a form whose lemma is an infinitive
+    ("vergelijkt"), or an infinitive / verb plural (its own lemma, in -en) that does not end in a noun
+    plural (a compound the lemma table lacks, "ijmondgemeenten", ends in "gemeenten" = gemeente + n)."""
+    lem = content_lemma(word)
+    if "_" in lem:
+        return True
+    if not _verb_like(word):
+        return False
+    if lem != word:
+        return True
+    for k in range(1, len(word) - 5):
+        tail = word[k:]
+        base = content_lemma(tail)
+        if base != tail and tail in (base + "n", base + "en"):
+            return False
+    return True
+
+
+def _comparative(word: str) -> bool:
+    """A comparative adjective ("makkelijker", "sneller"): its lemma plus -er."""
+    return len(word) > 5 and word.endswith("er") and content_lemma(word) == word[:-2]
 
 
 def _verb_like(word: str) -> bool:
