@@ -31,6 +31,7 @@ from graph.read import documents as _documents
 from graph.read import resolve_document as _resolve_document
 from graph.store import GraphStore
 from ontology import doc_iri
+from ontology.errors import BadParameter
 from ontology.municipalities import resolve_municipality
 from ontology.vocabulary import Concept
 
@@ -81,7 +82,9 @@ def which(
     fact pattern, the spans made the query grow with the whole store.
     """
     if validity not in ("in_force", "lapsed", "any"):
-        raise BadParameter(f"validity must be in_force, lapsed or any, not {validity!r}")
+        raise BadParameter(
+            f"validity must be in_force, lapsed or any, not {validity!r}", parameter="validity"
+        )
     docs = by_iri(_documents(store))
     query: dict[str, Any] = {}
     criteria: list[dict[str, list[dict[str, Any]]]] = []  # per criterion: doc IRI → evidence

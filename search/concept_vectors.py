@@ -9,18 +9,24 @@ runner-up by ``MIN_MARGIN`` (both chosen on the dev questions, see search/tune.p
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 TYPES = ("theme", "instrument", "partner", "law")
-MIN_COSINE = float(os.environ.get("BELEIDSGRAAF_MEANING_MIN", "0.87"))
-MIN_MARGIN = float(os.environ.get("BELEIDSGRAAF_MEANING_MARGIN", "0.02"))
+MIN_COSINE = 0.87  # defaults; chosen by search/tune.py, overridden by the environment (read per call)
+MIN_MARGIN = 0.02
+
+
+def thresholds() -> tuple[float, float]:
+    """(minimum cosine, minimum lead over the runner-up) for a meaning match."""
+    return (
+        float(os.environ.get("BELEIDSGRAAF_MEANING_MIN", MIN_COSINE)),
+        float(os.environ.get("BELEIDSGRAAF_MEANING_MARGIN", MIN_MARGIN)),
+    )
 MAX_PHRASE_WORDS = 5
 
 
@@ -32,30 +38,25 @@ def concept_text(concept) -> str:
     return f"{text}. {definition}" if definition else text
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("BELEIDSGRAAF_CACHE", Path.home() / ".cache" / "beleidsgraaf"))
+@lru_cache(maxsize=4)
+def concept_matrix(model: str | None = None, runtime: str | None = None) -> tuple[list[str], np.ndarray]:
+    """(concept ids, L2-normalised vectors), embedded once per vocabulary, model and runtime.
 
-
-@lru_cache(maxsize=2)
-def concept_matrix(model: str | None = None) -> tuple[list[str], np.ndarray]:
-    """(concept ids, L2-normalised vectors), computed once per vocabulary and model, cached on disk."""
+    Cached on disk (ontology/disk_cache.py) under a key of the embedded texts (labels and definitions:
+    the vocabulary as it is read here) and the model key, which names the runtime: a changed vocabulary,
+    model or runtime never reads stale vectors, and a question never embeds a concept.
+    """
+    from ontology.disk_cache import cached, content_key
     from ontology.vocabulary import load_concepts
     from search.embed import embed_passages
-    from search.model import configured_model
+    from search.model import configured_model, configured_runtime, model_key
 
-    name = configured_model(model)
+    name, chosen = configured_model(model), configured_runtime(runtime)
     concepts = sorted((c for c in load_concepts().values() if c.type in TYPES), key=lambda c: c.id)
     texts = [concept_text(c) for c in concepts]
-    key = hashlib.sha256(json.dumps([name, texts]).encode()).hexdigest()[:16]
-    path = _cache_dir() / f"concept-vectors-{key}.npy"
+    key = content_key([], model_key(name, chosen), json.dumps(texts, ensure_ascii=False))
     ids = [c.id for c in concepts]
-    if path.exists():
-        return ids, np.load(path)
-    vectors = embed_passages(texts, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, vectors)
-    tmp.replace(path)
+    vectors = cached("concept-vectors", key, lambda: embed_passages(texts, name, runtime=chosen))
     return ids, vectors
 
 
@@ -102,25 +103,33 @@ def phrases(
     return out
 
 
-def by_meaning(understood, words, used: set[int], in_qualifier: set[int] = frozenset()) -> list[dict]:
-    """Concepts named by meaning in the phrases of the question no label took."""
+def by_meaning(
+    understood,
+    words,
+    used: set[int],
+    in_qualifier: set[int] = frozenset(),
+    model: str | None = None,
+    runtime: str | None = None,
+) -> list[dict]:
+    """Concepts named by meaning in the phrases of the question no label took (one embedding call)."""
     from ontology.vocabulary import load_concepts
     from search.embed import embed_queries
 
     candidates = phrases(words, used, understood.text, frozenset(in_qualifier))
     if not candidates:
         return []
-    ids, matrix = concept_matrix()
+    ids, matrix = concept_matrix(model, runtime)
     known = {c["id"] for c in understood.concepts}
     concepts = load_concepts()
+    min_cosine, min_margin = thresholds()
     out = []
-    for phrase, vector in zip(candidates, embed_queries(candidates), strict=True):
+    for phrase, vector in zip(candidates, embed_queries(candidates, model, runtime), strict=True):
         sims = matrix @ vector
         order = np.argsort(-sims)[:2]
         best = float(sims[order[0]])
         margin = best - float(sims[order[1]]) if len(order) > 1 else best
         cid = ids[order[0]]
-        if best >= MIN_COSINE and margin >= MIN_MARGIN and cid not in known:
+        if best >= min_cosine and margin >= min_margin and cid not in known:
             known.add(cid)
             c = concepts[cid]
             out.append(

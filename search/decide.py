@@ -30,9 +30,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from search.lemma_index import LemmaIndex, states
 from search.question import Understood, content_lemma, language
 
 USE_STATUSES = ("toegepast", "voornemen")
+DOCUMENT_LANGUAGE = "nl"  # the language of the policy documents (qualifier words are checked in it)
 ACTION_TYPES = frozenset({"instrument", "partner", "law"})
 
 
@@ -59,10 +61,10 @@ class Context:
 
     passages: list[dict]
     cosine: np.ndarray  # dense cosine per passage with the question
-    coverage: np.ndarray  # share of the question's content lemmas the passage states (rows computed)
+    coverage: np.ndarray  # share of the question's content lemmas the passage states
     relevance: np.ndarray
     allowed: np.ndarray | None
-    lemmas: callable  # row → set of lemmas of the passage
+    words: LemmaIndex  # which passages state which lemmas
     qualifier_cosines: dict[int, np.ndarray]  # qualifier index → cosine per passage
     validity: dict[str, dict]  # doc_id → validity entry
     heads: dict[str, frozenset[str]] = field(default_factory=dict)  # doc_id → lemmas of title + opening
@@ -72,17 +74,6 @@ def relevance(cosine: np.ndarray, coverage: np.ndarray, settings: DecideSettings
     """Absolute relevance in [0, 1]: rescaled dense cosine and lexical coverage, weighted."""
     dense = np.clip((cosine - settings.cosine_floor) / (1.0 - settings.cosine_floor), 0.0, 1.0)
     return settings.dense_weight * dense + (1.0 - settings.dense_weight) * coverage
-
-
-def states(lemmas: set[str], wanted: list[str]) -> bool:
-    """Every wanted lemma is stated (a compound ending or starting in it counts, for words of 5+ letters)."""
-    for w in wanted:
-        if w in lemmas:
-            continue
-        if len(w) >= 5 and any(x.endswith(w) or x.startswith(w) for x in lemmas if len(x) > len(w)):
-            continue
-        return False
-    return True
 
 
 def _doc_type_ok(p: dict, wanted: list[dict], head: frozenset[str]) -> bool:
@@ -169,10 +160,11 @@ def decide(u: Understood, ctx: Context, settings: DecideSettings) -> tuple[list[
     hard = bool(action or typed or u.validity or u.relation)
 
     answers, misses = _judge_all(u, ctx, settings, by_code, required, context_themes)
-    if not answers and u.qualifiers and any(m.get("failed") == "qualifier" for m in misses):
-        # No municipality of the store states a qualifier (an English question's words, a paraphrase):
-        # it cannot tell municipalities apart here, so the answer rests on the other constraints and
-        # says so in its basis.
+    foreign = u.language != DOCUMENT_LANGUAGE
+    if foreign and not answers and u.qualifiers and any(m.get("failed") == "qualifier" for m in misses):
+        # A qualifier in another language than the documents' is checked by meaning only; when no
+        # municipality meets it that way it cannot tell them apart, so the answer rests on the other
+        # constraints and says so in its basis. (A Dutch qualifier no document states means nothing found.)
         relaxed = replace(u, qualifiers=[])
         answers, misses = _judge_all(relaxed, ctx, settings, by_code, required, context_themes)
         for m in answers:
@@ -239,7 +231,7 @@ def _documents(passages: list[dict], rows: list[int]) -> list[dict]:
 
 
 def _judge(u: Understood, ctx: Context, settings: DecideSettings, rows, required, context_themes):
-    """(ok, basis, evidence rows, near-miss reason, score, failed constraint) for one municipality, or None."""
+    """(ok, basis, evidence rows, near-miss reason, score, failed constraint) for one municipality."""
     passages = ctx.passages
     rel = ctx.relevance
     if not required and not u.doc_types:
@@ -325,12 +317,15 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                 basis.append({"constraint": "theme", "concept": [c["id"] for c in g], "document": doc_id})
         # priority: the theme is one the document presents as its priority (graph), or the concept's
         # passage calls it a priority in words
+        preferred: set[int] = set()
         if u.priority and concept_rows:
             ids = frozenset().union(*(u.expanded.get(c["id"], frozenset()) for g in required for c in g))
             cues = language()["priority_words"]["passage_cues"]
+            saying = {r for r in concept_rows if _says(passages[r], cues)}
+            preferred |= saying  # the passage that calls it a priority proves the answer best
             if not ids.isdisjoint(p0.get("priority_themes") or []):
                 basis.append({"constraint": "priority", "document": doc_id, "source": "graph"})
-            elif any(_says(passages[r], cues) for r in concept_rows):
+            elif saying:
                 basis.append({"constraint": "priority", "document": doc_id, "source": "passage"})
             else:
                 failure = failure or ("priority", _concept_label(required))
@@ -389,7 +384,7 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                     failure = failure or ("qualifier", _concept_label(required) or p0.get("title"), q.text)
                     break
         score = max(rel[r] for r in proof_rows) if proof_rows else 0.0
-        ordered = sorted(proof_rows, key=lambda r: -rel[r])
+        ordered = sorted(proof_rows, key=lambda r: (r not in preferred, -rel[r]))
         extra = [
             r for r in sorted(drows, key=lambda r: -rel[r]) if r not in ordered and rel[r] >= settings.floor
         ]
@@ -436,8 +431,7 @@ def _says(p: dict, cues: list[str]) -> bool:
 
 
 def _qualifier_stated(ctx: Context, settings: DecideSettings, qi: int, q, row: int) -> bool:
-    lemmas = ctx.lemmas(row)
-    if any(states(lemmas, alt) for alt in q.alternatives):
+    if any(ctx.words.stating_all(alt)[row] for alt in q.alternatives):
         return True
     cos = ctx.qualifier_cosines.get(qi)
     return cos is not None and float(cos[row]) >= settings.qualifier_cosine
@@ -461,9 +455,9 @@ def _relation(u: Understood, ctx: Context, drows: list[int], validity: dict) -> 
     ]
     words = sorted(set(words))
     mention = False
+    saying = ctx.words.stating_exact(words)
     for r in drows:
-        lemmas = ctx.lemmas(r)
-        if any(w in lemmas for w in words):
+        if saying[r]:
             mention = True
             text = ctx.passages[r].get("text") or ""
             if year is None or str(year) in text:

@@ -27,6 +27,7 @@ from search.embed import embed_query, passage_text
 from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
 from search.index import search_dir
+from search.lemma_index import LemmaIndex
 from search.lexical import LexicalIndex, tokenize
 
 log = logging.getLogger(__name__)
@@ -55,26 +56,29 @@ class LoadedIndex:
     lexical: LexicalIndex
     codes: np.ndarray  # municipality code per row
     weights: dict[str, tuple[np.ndarray, np.ndarray]]  # concept id → rows carrying it, weight
-    lemma_sets: dict[int, frozenset[str]] = field(default_factory=dict)  # row → lemmas (filled lazily)
+    words: LemmaIndex  # which passages state which lemmas (built with the index)
+    _heads: dict[str, frozenset[str]] | None = field(default=None, repr=False)
+    _validity: dict[str, dict] | None = field(default=None, repr=False)
 
     def lemmas(self, row: int) -> frozenset[str]:
-        """Lemmas of a passage (section title and text), computed once per process."""
-        found = self.lemma_sets.get(row)
-        if found is None:
-            found = self.lemma_sets[row] = frozenset(tokenize(passage_text(self.passages[row])))
-        return found
+        """Lemmas of a passage (section title and text)."""
+        return self.words.row_lemmas(row)
 
     def heads(self) -> dict[str, frozenset[str]]:
-        """doc_id → lemmas of its title and first passage (what a document says it is)."""
-        out: dict[str, frozenset[str]] = {}
-        for row, p in enumerate(self.passages):
-            if p["doc_id"] not in out:
-                out[p["doc_id"]] = self.lemmas(row) | frozenset(tokenize(p.get("title") or ""))
-        return out
+        """doc_id → lemmas of its title and first passage (what a document says it is); once per index."""
+        if self._heads is None:
+            out: dict[str, frozenset[str]] = {}
+            for row, p in enumerate(self.passages):
+                if p["doc_id"] not in out:
+                    out[p["doc_id"]] = self.lemmas(row) | frozenset(tokenize(p.get("title") or ""))
+            self._heads = out
+        return self._heads
 
     def validity(self) -> dict[str, dict]:
-        """doc_id → validity entry (graph/validity.py) as stored with the passages."""
-        return {p["doc_id"]: p["validity"] for p in self.passages if p.get("validity")}
+        """doc_id → validity entry (graph/validity.py) as stored with the passages; once per index."""
+        if self._validity is None:
+            self._validity = {p["doc_id"]: p["validity"] for p in self.passages if p.get("validity")}
+        return self._validity
 
 
 _loaded: dict[Path, tuple[tuple[Path, int], LoadedIndex]] = {}
@@ -104,9 +108,18 @@ def load_index(home: Path, fusion: FusionSettings | None = None) -> LoadedIndex:
             lexical=LexicalIndex.load(folder / "bm25"),
             codes=np.array([p.get("code") or p.get("municipality") or "" for p in passages], dtype=object),
             weights=concept_weights(passages, fusion or FusionSettings()),
+            words=_lemma_index(folder, passages),
         )
         _loaded[live] = (stamp, loaded)
         return loaded
+
+
+def _lemma_index(folder: Path, passages: list[dict]) -> LemmaIndex:
+    """The index's lemma sets; an index built before they were stored gets them computed once here."""
+    if (folder / "lemmas" / "vocab.json").exists():
+        return LemmaIndex.load(folder / "lemmas")
+    log.warning("search index %s has no lemma sets: computing them (run `beleidsgraaf reindex`)", folder)
+    return LemmaIndex.build([tokenize(passage_text(p)) for p in passages])
 
 
 # --------------------------------------------------------------------------- filters
@@ -263,8 +276,8 @@ def _plain_answer(ranked: list[tuple[int, float]], passages: list[dict], depth: 
     return list(out.values())
 
 
-def _coverage(understood, idx: LoadedIndex, rows: np.ndarray) -> np.ndarray:
-    """Share of the question's content lemmas each passage states (0 for rows not computed)."""
+def _coverage(understood, idx: LoadedIndex) -> np.ndarray:
+    """Share of the question's content lemmas each passage states (compounds count, see lemma_index)."""
     from search.question import fold, language
 
     data = language()
@@ -273,14 +286,9 @@ def _coverage(understood, idx: LoadedIndex, rows: np.ndarray) -> np.ndarray:
         skip |= set(tokenize(m["name"]))
     wanted = sorted({w for w in tokenize(understood.text) if w not in skip and len(w) > 2})
     out = np.zeros(len(idx.passages), dtype=np.float32)
-    if not wanted:
-        return out
-    from search.decide import states
-
-    for row in rows:
-        lemmas = idx.lemmas(int(row))
-        out[row] = sum(1 for w in wanted if states(lemmas, [w])) / len(wanted)
-    return out
+    for w in wanted:
+        out += idx.words.stating(w)
+    return out / len(wanted) if wanted else out
 
 
 def search(
@@ -322,7 +330,8 @@ def search(
     if tests:
         allowed = np.fromiter((all(t(p) for t in tests) for p in idx.passages), dtype=bool, count=n)
     final = mode == "hybrid" and answer
-    understood = understand(text, meaning=final)
+    model, runtime = idx.meta.get("model"), idx.meta.get("runtime", "torch")
+    understood = understand(text, meaning=final, model=model, runtime=runtime)
     concepts = [
         QueryConcept(c["id"], c["type"], c["label"], c["matched"], understood.expanded[c["id"]])
         for c in understood.concepts
@@ -334,7 +343,7 @@ def search(
     # Every passage's cosine (one matrix product): the decision needs candidates from the whole store,
     # not only the top of a ranked list. The runtime is the one the index was built with (indexes from
     # before runtimes existed: torch).
-    qv = embed_query(text, idx.meta.get("model"), idx.meta.get("runtime", "torch")) if n else None
+    qv = embed_query(text, model, runtime) if n else None
     cosine = np.asarray(idx.vectors @ qv, dtype=np.float32) if n else np.zeros(0, np.float32)
     if allowed is not None:
         cosine = np.where(allowed, cosine, 0.0)
@@ -364,20 +373,20 @@ def search(
         candidate |= v > 0
     if allowed is not None:
         candidate &= allowed
-    coverage = _coverage(understood, idx, np.nonzero(candidate)[0])
+    coverage = _coverage(understood, idx)
     rel = relevance(cosine, coverage, settings)
 
     near: list[dict] = []
     message = None
     if final:
-        qvecs = embed_queries([q.text for q in understood.qualifiers], idx.meta.get("model"))
+        qvecs = embed_queries([q.text for q in understood.qualifiers], model, runtime)
         ctx = Context(
             passages=idx.passages,
             cosine=cosine,
             coverage=coverage,
             relevance=rel,
             allowed=candidate,
-            lemmas=idx.lemmas,
+            words=idx.words,
             qualifier_cosines={i: np.asarray(idx.vectors @ v) for i, v in enumerate(qvecs)},
             validity=idx.validity(),
             heads=idx.heads(),

@@ -181,7 +181,7 @@ def floor_seconds(home: Path, texts: list[str]) -> list[float]:
     from search.model import configured_model, load_model
 
     idx = load_index(home)
-    model = load_model(configured_model(idx.meta.get("model")))
+    model = load_model(configured_model(idx.meta.get("model")), idx.meta.get("runtime", "torch"))
     out = []
     for text in texts:
         started = time.perf_counter()

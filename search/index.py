@@ -88,7 +88,12 @@ def build_index(
     index = vector_index.build(vectors, kind=index_kind)
     vector_index.save(index, dest / "dense.faiss")
     np.save(dest / "vectors.npy", vectors)
-    LexicalIndex.build(texts).save(dest / "bm25")
+    from search.lemma_index import LemmaIndex
+    from search.lexical import tokenize
+
+    tokens = [tokenize(t) for t in texts]
+    LexicalIndex.build(texts, tokens).save(dest / "bm25")
+    LemmaIndex.build(tokens).save(dest / "lemmas")  # what each passage states, for the answer
     (dest / "passages.json").write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
     stats = {
         "passages": len(passages),

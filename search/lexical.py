@@ -89,8 +89,9 @@ class LexicalIndex:
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalIndex:
-        corpus = [tokenize(t) for t in texts]
+    def build(cls, texts: list[str], tokens: list[list[str]] | None = None) -> LexicalIndex:
+        """BM25 over ``texts`` (or their ``tokens``, when the caller has tokenised them already)."""
+        corpus = tokens if tokens is not None else [tokenize(t) for t in texts]
         retriever = bm25s.BM25()
         if corpus:
             retriever.index(corpus, show_progress=False)

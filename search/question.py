@@ -202,10 +202,11 @@ def _qualifiers(words: list[tuple[str, str, int, int]], used: set[int], text: st
     """Prepositional phrases whose content words no concept, type or status word took.
 
     A phrase runs from a preposition over its noun phrase (words another reading took, a concept, are
-    skipped): it ends at a clause break, punctuation, a year or a question word; a preposition right after the noun
-    phrase continues it ("voor op- en afschaling bij zorg- en veiligheidscasuïstiek" is one qualifier),
-    and an elliptic compound ("zorg- en veiligheids…") stays inside it; a verb ends it ("in het sociaal
-    domein inzetten"). Comparatives name no thing ("voor inwoners makkelijker maken" qualifies nothing).
+    skipped): it ends at a clause break, punctuation, a year or a question word; a preposition right
+    after the noun phrase continues it ("voor op- en afschaling bij zorg- en veiligheidscasuïstiek" is
+    one qualifier), and an elliptic compound ("zorg- en veiligheids…") stays inside it; a verb ends it
+    ("in het sociaal domein inzetten"). Comparatives name no thing ("voor inwoners makkelijker maken"
+    qualifies nothing).
     Each content word is an alternative: a passage that states one of them meets the qualifier.
     """
     data = language()
@@ -237,6 +238,8 @@ def _qualifiers(words: list[tuple[str, str, int, int]], used: set[int], text: st
             elliptic = text[words[j - 1][3] : words[j - 1][3] + 1] == "-"
             if w in breaks and not (elliptic and w in ("en", "of", "and", "or")):
                 break
+            if w in preps and not content:  # "zetten … in bij X": the phrase opens at the last one
+                i = j
             if w in preps or w in breaks or len(w) <= 2 or w in generic:
                 j += 1
                 continue
@@ -286,7 +289,9 @@ def _verb_like(word: str) -> bool:
     return lem != word and lem.endswith("en")
 
 
-def understand(question: str, *, meaning: bool = True) -> Understood:
+def understand(
+    question: str, *, meaning: bool = True, model: str | None = None, runtime: str | None = None
+) -> Understood:
     """Read a question (Dutch or English) into what it asks; see the module doc."""
     from search.engine import named_municipalities
 
@@ -371,7 +376,7 @@ def understand(question: str, *, meaning: bool = True) -> Understood:
         in_qualifier = {
             k for k, w in enumerate(words) for q in out.qualifiers if q.span[0] <= w[2] < q.span[1]
         }
-        for hit in by_meaning(out, words, used, in_qualifier):
+        for hit in by_meaning(out, words, used, in_qualifier, model, runtime):
             hit["group"] = next_group
             next_group += 1
             out.concepts.append(hit)

@@ -1,11 +1,17 @@
-"""Choose the answer thresholds on both dev sets jointly: a small grid, mean answer-set F1, ties by errors.
+"""Choose the answer thresholds on both dev sets jointly (documented procedure, never per question).
 
-    python -m search.tune NAME=STORE:QUESTIONS ... [--grid floor=0.35,0.45,0.55 qualifier_cosine=0.84,0.86]
+    python -m search.tune NAME=STORE:QUESTIONS ... [--grid floor=0.2,0.25,0.3 ...] [--out FILE]
 
-Each grid point sets the thresholds of ``search.decide.DecideSettings`` through their environment
-variables, runs the final answer ("answer" mode of search/evaluate.py) on every given store, and scores
-mean F1 over all scored questions of all sets together (must_not_include errors break ties, fewer first).
-The best point is printed with its figures; put it in DecideSettings' defaults. Never tune per question.
+Procedure:
+1. every point of a small grid sets the thresholds of ``search.decide.DecideSettings`` and of the meaning
+   match (``search.concept_vectors``) through their environment variables;
+2. the final answer ("answer" mode of search/evaluate.py) is scored on every given store; the score of a
+   point is the mean answer-set F1 over all scored questions of all sets together;
+3. ``must_not_include`` errors are a hard constraint: only points without any are eligible;
+4. among eligible points within ``PLATEAU`` of the best F1 the most robust one wins: the highest mean F1
+   of its grid neighbours (one threshold one step away), then the point nearest the middle of the grid.
+The chosen point and every scored point are printed (and written with ``--out``); put the chosen values
+in the defaults of DecideSettings / concept_vectors and the rationale in the README.
 """
 
 from __future__ import annotations
@@ -22,12 +28,16 @@ ENV = {
     "qualifier_cosine": "BELEIDSGRAAF_QUALIFIER_COSINE",
     "dense_weight": "BELEIDSGRAAF_DENSE_WEIGHT",
     "cosine_floor": "BELEIDSGRAAF_COSINE_FLOOR",
+    "meaning_min": "BELEIDSGRAAF_MEANING_MIN",
+    "meaning_margin": "BELEIDSGRAAF_MEANING_MARGIN",
 }
 DEFAULT_GRID = {
-    "floor": [0.35, 0.45, 0.55],
-    "theme_floor": [0.2, 0.3, 0.4],
+    "floor": [0.2, 0.25, 0.3, 0.35],
+    "theme_floor": [0.3, 0.35, 0.4, 0.45],
     "qualifier_cosine": [0.84, 0.86, 0.88],
+    "meaning_min": [0.86, 0.87, 0.88, 0.89],
 }
+PLATEAU = 0.005
 
 
 def grid_points(grid: dict[str, list[float]]) -> list[dict[str, float]]:
@@ -36,7 +46,7 @@ def grid_points(grid: dict[str, list[float]]) -> list[dict[str, float]]:
 
 
 def score_point(point: dict[str, float], sets: list[tuple[Path, Path]]) -> dict:
-    """Mean F1 and errors of the final answer over all sets with these thresholds."""
+    """Mean F1 and must_not errors of the final answer over all sets with these thresholds."""
     from search.evaluate import evaluate
 
     for key, value in point.items():
@@ -47,13 +57,45 @@ def score_point(point: dict[str, float], sets: list[tuple[Path, Path]]) -> dict:
         result = evaluate(home, questions, ("answer",))
         f1s += [r["answer"]["f1"] for r in result["questions"] if r["answer"]["f1"] is not None]
         errors += result["summary"]["answer"]["errors"]
-    return {"point": point, "f1": sum(f1s) / len(f1s) if f1s else 0.0, "errors": errors}
+    return {"point": point, "f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0, "errors": errors}
+
+
+def choose(results: list[dict], grid: dict[str, list[float]]) -> dict:
+    """The chosen point (steps 3-4 of the module doc)."""
+    eligible = [r for r in results if r["errors"] == 0]
+    if not eligible:
+        raise SystemExit("no grid point answers without must_not_include errors; widen the grid")
+    best = max(r["f1"] for r in eligible)
+    plateau = [r for r in eligible if r["f1"] >= best - PLATEAU]
+    by_point = {tuple(sorted(r["point"].items())): r for r in results}
+
+    def neighbours(r: dict) -> float:
+        found = []
+        for key, values in grid.items():
+            k = values.index(r["point"][key])
+            for step in (-1, 1):
+                if 0 <= k + step < len(values):
+                    other = dict(r["point"], **{key: values[k + step]})
+                    n = by_point.get(tuple(sorted(other.items())))
+                    if n:
+                        found.append(n["f1"] if n["errors"] == 0 else 0.0)
+        return sum(found) / len(found) if found else 0.0
+
+    def off_centre(r: dict) -> float:
+        return sum(abs(values.index(r["point"][key]) - (len(values) - 1) / 2) for key, values in grid.items())
+
+    ranked = sorted(plateau, key=lambda r: (-neighbours(r), off_centre(r)))
+    chosen = dict(ranked[0])
+    chosen["neighbour_f1"] = round(neighbours(ranked[0]), 4)
+    chosen["plateau_size"] = len(plateau)
+    return chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stores", nargs="+", help="NAME=STORE:QUESTIONS")
     parser.add_argument("--grid", nargs="*", default=[], help="key=v1,v2 (keys: " + ", ".join(ENV) + ")")
+    parser.add_argument("--out", type=Path, default=None, help="also write the result as JSON here")
     args = parser.parse_args()
     grid = dict(DEFAULT_GRID)
     for item in args.grid:
@@ -67,8 +109,11 @@ def main() -> None:
         store, questions = rest.split(":", 1)
         sets.append((Path(store), Path(questions)))
     results = [score_point(p, sets) for p in grid_points(grid)]
-    results.sort(key=lambda r: (-r["f1"], r["errors"]))
-    print(json.dumps({"best": results[0], "all": results}, indent=1))
+    out = {"grid": grid, "chosen": choose(results, grid), "all": results}
+    text = json.dumps(out, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n")
+    print(json.dumps(out["chosen"]))
 
 
 if __name__ == "__main__":
