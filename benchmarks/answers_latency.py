@@ -39,7 +39,8 @@ def _texts(files: list[Path]) -> list[str]:
 
 def _summary(seconds: list[float]) -> dict:
     ms = np.asarray(seconds) * 1000
-    return {"p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1)}
+    p50, p95 = (round(float(np.percentile(ms, q)), 1) for q in (50, 95))
+    return {"p50_ms": p50, "p95_ms": p95}
 
 
 def measure(home: Path, texts: list[str]) -> dict:
