@@ -27,6 +27,8 @@ def thresholds() -> tuple[float, float]:
         float(os.environ.get("BELEIDSGRAAF_MEANING_MIN", MIN_COSINE)),
         float(os.environ.get("BELEIDSGRAAF_MEANING_MARGIN", MIN_MARGIN)),
     )
+
+
 MAX_PHRASE_WORDS = 5
 
 
