@@ -35,8 +35,19 @@ def store_of(request: Request) -> GraphStore:
     "stored document answers (each document matches the empty conjunction).",
     responses=NOT_FOUND,
 )
-def which(request: Request, instrument: Label = None, theme: Label = None, partner: Label = None) -> dict:
-    return queries.which(store_of(request), instrument=instrument, theme=theme, partner=partner)
+def which(
+    request: Request,
+    instrument: Label = None,
+    theme: Label = None,
+    partner: Label = None,
+    validity: Annotated[
+        Literal["in_force", "lapsed", "any"],
+        Query(description="in_force (default; documents stating no end count as in force), lapsed, any"),
+    ] = "in_force",
+) -> dict:
+    return queries.which(
+        store_of(request), instrument=instrument, theme=theme, partner=partner, validity=validity
+    )
 
 
 @router.get("/municipalities", summary="Municipalities with at least one stored document", responses=PLAIN)

@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 
 TYPES = ("theme", "instrument", "partner", "law")
-MIN_COSINE = 0.87  # defaults; chosen by search/tune.py, overridden by the environment (read per call)
-MIN_MARGIN = 0.02
+MIN_COSINE = 0.88  # defaults; chosen by search/tune.py, overridden by the environment (read per call)
+MIN_MARGIN = 0.01
 
 
 def thresholds() -> tuple[float, float]:
@@ -73,7 +73,7 @@ def phrases(
     A run must hold a content word outside the question's qualifiers: "bij vastgoedtransacties" stays a
     qualifier of what is asked, "fraude met zorggeld" names the thing asked about.
     """
-    from search.question import _verb_like, language
+    from search.question import _verb, _verb_like, language
 
     data = language()
     edge = set(data["qualifier_prepositions"]) | set(data["clause_breaks"]) | set(data["question_words"])
@@ -84,11 +84,15 @@ def phrases(
             runs.append([])
         else:
             runs[-1].append(k)
+
+    def trimmed(word: str) -> bool:  # function words and verbs at the edges name nothing
+        return word in edge or word in generic or _verb(word)
+
     out = []
     for run in runs:
-        while run and (words[run[0]][1] in edge or words[run[0]][1] in generic):
+        while run and trimmed(words[run[0]][1]):
             run = run[1:]
-        while run and (words[run[-1]][1] in edge or words[run[-1]][1] in generic):
+        while run and trimmed(words[run[-1]][1]):
             run = run[:-1]
         if not run or len(run) > MAX_PHRASE_WORDS:
             continue
@@ -142,6 +146,7 @@ def by_meaning(
                     "matched": phrase,
                     "by": "meaning",
                     "similarity": round(best, 3),
+                    "margin": round(margin, 3),
                 }
             )
     return out

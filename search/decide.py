@@ -49,7 +49,7 @@ class DecideSettings:
     cosine_floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_COSINE_FLOOR", 0.78))
     dense_weight: float = field(default_factory=lambda: _env("BELEIDSGRAAF_DENSE_WEIGHT", 0.5))
     floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_ANSWER_FLOOR", 0.25))
-    theme_floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_THEME_FLOOR", 0.3))
+    theme_floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_THEME_FLOOR", 0.4))
     qualifier_cosine: float = field(default_factory=lambda: _env("BELEIDSGRAAF_QUALIFIER_COSINE", 0.86))
     evidence: int = 3
     near_misses: int = 10
@@ -356,6 +356,13 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                 basis.append({"constraint": "relation", "document": doc_id, **found[1]})
             else:
                 failure = failure or (found[1]["reason"], p0.get("title") or doc_id, u.relation.get("year"))
+        # period: the document covers the asked year (a question naming its municipality asks about
+        # that municipality's evidence, whatever its period: "wat had Hengelo in 2017 geprioriteerd")
+        if u.period is not None and not u.municipalities:
+            if covers(p0, u.period):
+                basis.append({"constraint": "period", "year": u.period, "document": doc_id})
+            else:
+                failure = failure or ("period", p0.get("title") or doc_id, u.period)
         # qualifiers: in the same passage or section as the concept (or anywhere in a matching document)
         anchor_rows = concept_rows or drows
         proof_rows = list(anchor_rows)
@@ -417,9 +424,19 @@ def _failure_text(failure: tuple) -> str:
         return _reason("theme", concept=failure[1], theme=failure[2])
     if kind.startswith("validity_"):
         return _reason(kind, document=failure[1])
+    if kind == "period":
+        return _reason("period", document=failure[1], year=failure[2])
     if kind in ("relation", "relation_unknown"):
         return _reason(kind, document=failure[1], year=failure[2])
     return kind
+
+
+def covers(p: dict, year: int) -> bool:
+    """The passage's document is about ``year``: its policy period includes it, or it is of that year."""
+    start, end = p.get("period_start"), p.get("period_end")
+    if start or end:
+        return (start or end) <= year <= (end or start)
+    return p.get("year") == year
 
 
 def _says(p: dict, cues: list[str]) -> bool:

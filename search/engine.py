@@ -22,7 +22,7 @@ from ontology.language import name_particles
 from search import vector_index
 from search.aggregate import AggregateSettings, period
 from search.concepts import QueryConcept, recognise
-from search.decide import DecideSettings
+from search.decide import DecideSettings, covers
 from search.embed import embed_query, passage_text
 from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
@@ -162,13 +162,6 @@ def _carries(p: dict, ids: frozenset[str]) -> bool:
     )
 
 
-def _in_year(p: dict, year: int) -> bool:
-    start, end = p.get("period_start"), p.get("period_end")
-    if start or end:
-        return (start or end) <= year <= (end or start)
-    return p.get("year") == year
-
-
 def resolve_filters(
     municipality=None, year=None, doc_type=None, theme=None, instrument=None, partner=None
 ) -> tuple[dict, list]:
@@ -185,7 +178,7 @@ def resolve_filters(
         except (TypeError, ValueError):
             raise BadFilter(f"year must be a number, not {year!r}") from None
         shown["year"] = y
-        tests.append(lambda p, y=y: _in_year(p, y))
+        tests.append(lambda p, y=y: covers(p, y))
     if doc_type:
         info, ids = _concept_filter(str(doc_type), "doctype")
         shown["doc_type"] = info

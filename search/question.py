@@ -63,6 +63,7 @@ class Understood:
     status_label: str | None = None
     validity: str | None = None  # in_force | lapsed
     relation: dict | None = None  # {"relation": "replaces", "year": 2019, "matched": ...}
+    period: int | None = None  # the year the asked policy must cover ("beleid uit 2019", "in 2023")
     priority: bool = False  # the question asks for priorities ("als prioriteit of speerpunt")
     years: list[int] = field(default_factory=list)
     municipalities: list[dict] = field(default_factory=list)
@@ -227,13 +228,13 @@ def _qualifiers(words: list[tuple[str, str, int, int]], used: set[int], text: st
         asks = False
         while j < n:
             w = words[j][1]
+            if w in which:
+                asks = True
+                break
             if j in used:  # a concept inside the phrase ("met de andere gemeenten van het basisteam X")
                 j += 1
                 continue
             if not w[0].isalnum() or _YEAR.match(w):
-                break
-            if w in which:
-                asks = True
                 break
             elliptic = text[words[j - 1][3] : words[j - 1][3] + 1] == "-"
             if w in breaks and not (elliptic and w in ("en", "of", "and", "or")):
@@ -345,6 +346,10 @@ def understand(
                 used.update(range(a, b))
             used.update(k for k, _ in years)
 
+    out.period = _period(folded, used, years)
+    if out.period is not None:
+        used.update(k for k, y in years if y == out.period)
+
     spans = _phrase_spans(folded, data["priority_words"]["phrases"])
     if spans:
         out.priority = True
@@ -386,6 +391,22 @@ def understand(
                 q for q in out.qualifiers if q.text not in hit["matched"] and hit["matched"] not in q.text
             ]
     return out
+
+
+def _period(folded: list[str], used: set[int], years: list[tuple[int, int]]) -> int | None:
+    """The one year a question scopes its policy to: a year after a period word ("uit 2019", "in
+    2023") that no relation took and that is no end of a range ("van 2014 tot 2019", "sinds 2022")."""
+    words = language()["period_words"]
+    before, ranges = set(words["before_year"]), set(words["range_words"])
+    found = []
+    for k, year in years:
+        if k in used or k == 0 or folded[k - 1] not in before:
+            continue
+        after = folded[k + 1] if k + 1 < len(folded) else ""
+        if after in ranges or (k >= 2 and folded[k - 2] in ranges) or folded[k - 1] in ranges:
+            continue
+        found.append(year)
+    return found[0] if len(found) == 1 else None
 
 
 def _expand(cid: str) -> frozenset[str]:

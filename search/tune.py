@@ -7,9 +7,13 @@ Procedure:
    match (``search.concept_vectors``) through their environment variables;
 2. the final answer ("answer" mode of search/evaluate.py) is scored on every given store; the score of a
    point is the mean answer-set F1 over all scored questions of all sets together;
-3. ``must_not_include`` errors are a hard constraint: only points without any are eligible;
-4. among eligible points within ``PLATEAU`` of the best F1 the most robust one wins: the highest mean F1
-   of its grid neighbours (one threshold one step away), then the point nearest the middle of the grid.
+3. hard constraints: no ``must_not_include`` municipality in any answer, and no concept found by meaning
+   that is not one of the question's gold concepts (``answer.instrument|theme|partner|law|instruments``,
+   or a broader/narrower one; a question without gold concepts must get none by meaning);
+4. among eligible points within ``PLATEAU`` of the best F1: the most permissive meaning match (smallest
+   lead over the runner-up, then lowest cosine: a paraphrase often sits close to a sibling concept), then
+   the most robust point: the highest mean F1 of its grid neighbours (one threshold one step away), then
+   the point nearest the middle of the grid.
 The chosen point and every scored point are printed (and written with ``--out``); put the chosen values
 in the defaults of DecideSettings / concept_vectors and the rationale in the README.
 """
@@ -32,10 +36,11 @@ ENV = {
     "meaning_margin": "BELEIDSGRAAF_MEANING_MARGIN",
 }
 DEFAULT_GRID = {
-    "floor": [0.2, 0.25, 0.3, 0.35],
+    "floor": [0.2, 0.25, 0.3],
     "theme_floor": [0.3, 0.35, 0.4, 0.45],
     "qualifier_cosine": [0.84, 0.86, 0.88],
     "meaning_min": [0.86, 0.87, 0.88, 0.89],
+    "meaning_margin": [0.01, 0.02],
 }
 PLATEAU = 0.005
 
@@ -53,16 +58,52 @@ def score_point(point: dict[str, float], sets: list[tuple[Path, Path]]) -> dict:
         os.environ[ENV[key]] = str(value)
     f1s: list[float] = []
     errors = 0
+    wrong: list[str] = []
     for home, questions in sets:
         result = evaluate(home, questions, ("answer",))
         f1s += [r["answer"]["f1"] for r in result["questions"] if r["answer"]["f1"] is not None]
         errors += result["summary"]["answer"]["errors"]
-    return {"point": point, "f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0, "errors": errors}
+        wrong += meaning_errors(home, questions)
+    return {
+        "point": point,
+        "f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+        "errors": errors,
+        "meaning_errors": wrong,
+    }
+
+
+def _gold_concepts(answer: dict) -> set[str]:
+    from ontology.vocabulary import broader_closure, load_concepts, narrower_closure
+
+    known = load_concepts()
+    ids: set[str] = set()
+    for key in ("instrument", "theme", "partner", "law", "instruments"):
+        value = answer.get(key)
+        for cid in [value] if isinstance(value, str) else value or []:
+            if cid in known:
+                ids |= {cid, *narrower_closure(cid), *broader_closure(cid)}
+    return ids
+
+
+def meaning_errors(home: Path, questions: Path) -> list[str]:
+    """Concepts found by meaning in the questions that are none of their gold concepts ("qid: id")."""
+    from search.engine import load_index
+    from search.evaluate import questions_to_run
+    from search.question import understand
+
+    meta = load_index(home).meta
+    data = json.loads(Path(questions).read_text(encoding="utf-8"))["questions"]
+    out = []
+    for qid, _lang, text, q in questions_to_run(data):
+        gold = _gold_concepts(q.get("answer") or {})
+        u = understand(text, model=meta.get("model"), runtime=meta.get("runtime", "torch"))
+        out += [f"{qid}: {c['id']}" for c in u.concepts if c["by"] == "meaning" and c["id"] not in gold]
+    return out
 
 
 def choose(results: list[dict], grid: dict[str, list[float]]) -> dict:
     """The chosen point (steps 3-4 of the module doc)."""
-    eligible = [r for r in results if r["errors"] == 0]
+    eligible = [r for r in results if r["errors"] == 0 and not r["meaning_errors"]]
     if not eligible:
         raise SystemExit("no grid point answers without must_not_include errors; widen the grid")
     best = max(r["f1"] for r in eligible)
@@ -78,13 +119,16 @@ def choose(results: list[dict], grid: dict[str, list[float]]) -> dict:
                     other = dict(r["point"], **{key: values[k + step]})
                     n = by_point.get(tuple(sorted(other.items())))
                     if n:
-                        found.append(n["f1"] if n["errors"] == 0 else 0.0)
+                        found.append(n["f1"] if n["errors"] == 0 and not n["meaning_errors"] else 0.0)
         return sum(found) / len(found) if found else 0.0
 
     def off_centre(r: dict) -> float:
         return sum(abs(values.index(r["point"][key]) - (len(values) - 1) / 2) for key, values in grid.items())
 
-    ranked = sorted(plateau, key=lambda r: (-neighbours(r), off_centre(r)))
+    def meaning(r: dict) -> tuple[float, float]:
+        return (r["point"].get("meaning_margin", 0.0), r["point"].get("meaning_min", 0.0))
+
+    ranked = sorted(plateau, key=lambda r: (meaning(r), -neighbours(r), off_centre(r)))
     chosen = dict(ranked[0])
     chosen["neighbour_f1"] = round(neighbours(ranked[0]), 4)
     chosen["plateau_size"] = len(plateau)

@@ -162,11 +162,23 @@ def _short(value: str) -> str:
 @click.option("--instrument", help="Instrument label or id (Dutch or English), e.g. 'artikel 13b Opiumwet'.")
 @click.option("--theme", help="Theme label or id, e.g. ondermijning.")
 @click.option("--partner", help="Partner label or id, e.g. politie.")
+@click.option(
+    "--validity",
+    type=click.Choice(["in_force", "lapsed", "any"]),
+    default="in_force",
+    show_default=True,
+    help="Documents in force (those stating no end count as in force), lapsed ones only, or all.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @user_errors
 def which(
-    ctx: click.Context, instrument: str | None, theme: str | None, partner: str | None, as_json: bool
+    ctx: click.Context,
+    instrument: str | None,
+    theme: str | None,
+    partner: str | None,
+    validity: str,
+    as_json: bool,
 ) -> None:
     """Which municipalities use an instrument (against a theme), have a theme or work with a partner."""
     from graph.queries import which as which_query
@@ -174,11 +186,14 @@ def which(
     if not (instrument or theme or partner):
         fail("give at least one of --instrument, --theme, --partner")
     with _open_read(ctx.obj["home"]) as store:
-        result = which_query(store, instrument=instrument, theme=theme, partner=partner)
+        result = which_query(store, instrument=instrument, theme=theme, partner=partner, validity=validity)
     if as_json:
         print_json(result)
         return
-    asked = ", ".join(f"{k} = {v['label']} ({v['id']})" for k, v in result["query"].items())
+    asked = ", ".join(
+        f"{k} = {v['label']} ({v['id']})" for k, v in result["query"].items() if isinstance(v, dict)
+    )
+    asked += f" [validity: {result['query'].get('validity', validity)}]"
     out.print(f"[bold]{asked}[/]", highlight=False)
     if not result["municipalities"]:
         out.print("no municipality in the store matches")

@@ -49,6 +49,8 @@ def _understood_line(u: dict) -> str:
         parts.append("in werking" if u["validity"] == "in_force" else "vervallen")
     if u.get("relation"):
         parts.append(f"vervangt versie uit {u['relation'].get('year') or '?'}")
+    if u.get("period"):
+        parts.append(f"periode: {u['period']}")
     parts += [f"gemeente: {m['name']}" for m in u["municipalities"]]
     parts += [f"voorwaarde: {q['text']}" for q in u["qualifiers"]]
     parts.append({"singular": "één gemeente", "plural": "meerdere gemeenten"}.get(u["number"], "aantal open"))
