@@ -54,19 +54,25 @@ def ingest_store(home: Path, paths: list[Path], stamp_parts: list, base: Path | 
 
 
 def _excluded_concepts(questions: list[dict]) -> set[str]:
-    """Concept ids (and everything narrower and broader, categories aside) that any question asks about."""
+    """Concept ids (and everything narrower and broader, categories aside) that any question asks about:
+    its gold concepts and the concepts its text names (Dutch and English)."""
     from ontology.vocabulary import broader_closure, load_concepts, narrower_closure
+    from search.concepts import recognise
 
     known = load_concepts()
-    out: set[str] = set()
+    asked: set[str] = set()
     for q in questions:
         answer = q.get("answer") or {}
         for key in ("instrument", "theme", "partner", "law", "instruments"):
             value = answer.get(key)
-            for cid in [value] if isinstance(value, str) else value or []:
-                if cid in known:
-                    out |= {cid, *narrower_closure(cid)}
-                    out |= {b for b in broader_closure(cid) if known[b].type != "category"}
+            asked.update([value] if isinstance(value, str) else value or [])
+        for key in ("question_nl", "question_en"):
+            if q.get(key):
+                asked.update(c.id for c in recognise(q[key]) if c.type != "category")
+    out: set[str] = set()
+    for cid in asked & set(known):
+        out |= {cid, *narrower_closure(cid)}
+        out |= {b for b in broader_closure(cid) if known[b].type != "category"}
     return out
 
 
