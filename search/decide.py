@@ -24,12 +24,12 @@ the concept but fail a constraint are ``near_misses`` with the reason.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from search.fusion import _env_float
 from search.lemma_index import LemmaIndex, states
 from search.question import Understood, content_lemma, language
 
@@ -38,19 +38,15 @@ DOCUMENT_LANGUAGE = "nl"  # the language of the policy documents (qualifier word
 ACTION_TYPES = frozenset({"instrument", "partner", "law"})
 
 
-def _env(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
-
-
 @dataclass(frozen=True)
 class DecideSettings:
     """Thresholds (chosen by search/tune.py on both dev sets; environment overrides)."""
 
-    cosine_floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_COSINE_FLOOR", 0.78))
-    dense_weight: float = field(default_factory=lambda: _env("BELEIDSGRAAF_DENSE_WEIGHT", 0.5))
-    floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_ANSWER_FLOOR", 0.25))
-    theme_floor: float = field(default_factory=lambda: _env("BELEIDSGRAAF_THEME_FLOOR", 0.4))
-    qualifier_cosine: float = field(default_factory=lambda: _env("BELEIDSGRAAF_QUALIFIER_COSINE", 0.86))
+    cosine_floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_COSINE_FLOOR", 0.78))
+    dense_weight: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_DENSE_WEIGHT", 0.5))
+    floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_ANSWER_FLOOR", 0.25))
+    theme_floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_THEME_FLOOR", 0.4))
+    qualifier_cosine: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_QUALIFIER_COSINE", 0.86))
     evidence: int = 3
     near_misses: int = 10
 
@@ -212,8 +208,6 @@ def _judge_all(u, ctx, settings, by_code, required, context_themes) -> tuple[lis
 
 
 def _documents(passages: list[dict], rows: list[int]) -> list[dict]:
-    from search.aggregate import period
-
     out: dict[str, dict] = {}
     for r in rows:
         p = passages[r]
@@ -429,6 +423,16 @@ def _failure_text(failure: tuple) -> str:
     if kind in ("relation", "relation_unknown"):
         return _reason(kind, document=failure[1], year=failure[2])
     return kind
+
+
+def period(p: dict) -> str | None:
+    """The period of a passage's document: "2024-2026", a single year, or None."""
+    start, end = p.get("period_start"), p.get("period_end")
+    if start and end:
+        return f"{start}-{end}" if start != end else str(start)
+    if start or end:
+        return str(start or end)
+    return str(p["year"]) if p.get("year") else None
 
 
 def covers(p: dict, year: int) -> bool:

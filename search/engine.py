@@ -20,9 +20,8 @@ import numpy as np
 
 from ontology.language import name_particles
 from search import vector_index
-from search.aggregate import AggregateSettings, period
 from search.concepts import QueryConcept, recognise
-from search.decide import DecideSettings, covers
+from search.decide import DecideSettings, covers, period
 from search.embed import embed_query, passage_text
 from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
@@ -297,7 +296,6 @@ def search(
     top_k: int = 10,
     mode: str = "hybrid",
     fusion: FusionSettings | None = None,
-    aggregate: AggregateSettings | None = None,
     settings: DecideSettings | None = None,
     answer: bool = True,
 ) -> dict:
