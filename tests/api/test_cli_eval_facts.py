@@ -30,7 +30,7 @@ def test_eval_facts_text_report_has_status_beside_the_majority_baseline(one_docu
 
 
 def test_eval_needs_questions_or_facts_and_a_real_checkout(tmp_path):
-    result = CliRunner().invoke(main, ["eval"])
-    assert result.exit_code == 2 and "--facts" in result.output
+    result = CliRunner().invoke(main, ["eval", "--shared", str(tmp_path)])
+    assert result.exit_code == 2 and "no dev sets" in " ".join(result.output.split())
     result = CliRunner().invoke(main, ["eval", "--facts", "--code", str(tmp_path)])
     assert result.exit_code == 2 and "ingest/pipeline.py there" in " ".join(result.output.split())
