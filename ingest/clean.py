@@ -22,6 +22,8 @@ BULLET_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]|\(?\d{1,2}
 MARKER_ONLY_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]\s*)?(?:\(?\d{1,2}[.)]?|\(?[a-z][.)])?$")
 SENTENCE_END = ".!?:;"
 NUMERIC_END_RE = re.compile(r"\d[\d.,]*\s*%?$")
+# a sub-numbered heading ("5.5 Rampenbestrijding", "4.2.1 Veilig uitgaan"): never glued to the line above
+SUBNUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[^\W\d_]")
 INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
 
 
@@ -279,6 +281,8 @@ def _should_join(
         return None  # table rows
     heading_like = len(" ".join(cur.split())) < 80 and cur[-1] not in ".!?;," and cur[0].isupper()
     if heading_like and next_blank and prev[-1] in ".!?:":
+        return None
+    if SUBNUMBERED_HEADING_RE.match(cur) and len(cur.split()) <= 8 and cur[-1] not in ".!?;,":
         return None
     first = cur[0]
     starts_lower = first.islower()

@@ -88,3 +88,15 @@ def test_increasing_lone_numbers_are_page_numbers_but_numbered_bullets_are_not()
     assert "\n3\n" not in "\n" + clean(source).text + "\n"
     bullets = "\n".join(f"  • {n}.\n\n    Doel nummer {n} van het beleid\n" for n in (1, 2, 3, 1, 2, 3))
     assert "• 2. Doel nummer 2" in clean(bullets).text
+
+
+def test_a_sub_numbered_heading_is_never_glued_to_the_long_line_above():
+    source = (
+        "- Wij borgen dat leerpunten bij complexe persoonsgebonden problematiek worden omgezet in een\n"
+        "verbetering van de ketenaanpak bij alle betrokken partners en organisaties in de regio\n"
+        " 5.5 Rampenbestrijding \n"
+        "De regionale crisisorganisatie is voorbereid.\n"
+    )
+    lines = [line.strip() for line in clean(source).text.split("\n") if line.strip()]
+    assert "5.5 Rampenbestrijding" in lines
+    assert lines[0].endswith("in de regio")
