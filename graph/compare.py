@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph import read
 from graph.queries import document_facts
 from graph.read import Document, sorted_evidence
 from graph.store import GraphStore
@@ -77,7 +78,9 @@ def document_content(store: GraphStore, document: Document) -> DocumentContent:
                 item.priority = True
                 _merge(item.priority_evidence, fact["evidence"])
             item.declared_new |= bool(fact.get("declared_new"))
-    goal_text = {g["id"]: g["text"] for g in found["goals"]}
+    named = goal_concepts(store, document)
+    goals = [{**g, "concepts": sorted(named.get(g["id"], ()))} for g in found["goals"]]
+    goal_text = {g["id"]: g["text"] for g in goals}
     targets = [
         {
             "id": t["id"],
@@ -94,7 +97,21 @@ def document_content(store: GraphStore, document: Document) -> DocumentContent:
         }
         for t in found["targets"]
     ]
-    return DocumentContent(document, concepts, found["goals"], targets)
+    return DocumentContent(document, concepts, goals, targets)
+
+
+GOAL_CONCEPT_TYPES = ("theme", "instrument", "partner")
+
+
+def goal_concepts(store: GraphStore, document: Document) -> dict[str, set[str]]:
+    """Goal id → the themes, instruments and partners named inside the goal's own text (the mentions
+    ingest found in its evidence span)."""
+    out: dict[str, set[str]] = {}
+    for row in read.run(store, "goal_concepts", doc=document.iri):
+        concept = read.cid(row["concept"])
+        if concept and concept.split(":", 1)[0] in GOAL_CONCEPT_TYPES:
+            out.setdefault(read.local_id(row["goal"]), set()).add(concept)
+    return out
 
 
 def merge_contents(contents: list[DocumentContent]) -> DocumentContent:

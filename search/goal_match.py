@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,12 +114,13 @@ class AlignSettings:
     """Thresholds of goal alignment, chosen on the development pairing by
     ``benchmarks/goal_pairing/select_thresholds.py`` (see its docstring and the README)."""
 
-    same_theme: float = 0.95  # score at which two goals under the same theme continue each other
-    other_theme: float = 0.99  # score for goals under different (or unknown) themes
+    same_theme: float = 1.0  # score at which two goals under the same theme continue each other
+    other_theme: float = 1.04  # score for goals under different (or unknown) themes
     target_bonus: float = 0.0  # added to the score when both goals carry a target of the same unit
     scale: str = "cosine"  # "cosine"; or "csls": cosine rescaled by each goal's nearest neighbours
     neighbours: int = 3  # k of the csls scale
     lexical_weight: float = 0.1  # weight of shared content words (``shared_words``) added to the cosine
+    concept_weight: float = 0.15  # weight of shared vocabulary concepts (``shared_concepts``) added too
     prompt: str = "query"  # the model prompt goals are embedded with (search.embed prompt kinds)
     mutual_floor: float | None = 0.91  # score from which two goals that are each other's best match pair
     same_text: float = 0.985  # cosine from which two wordings count as the same goal
@@ -176,6 +177,23 @@ def target_relation(targets_a: list[dict], targets_b: list[dict]) -> tuple[str |
         changes.append("deadline dropped")
         verdict = verdict or -1
     return {1: "sharpened", -1: "weakened"}.get(verdict), tuple(changes)
+
+
+def shared_concepts(concepts_a: Sequence[Iterable[str]], concepts_b: Sequence[Iterable[str]]) -> np.ndarray:
+    """Shared vocabulary concepts of every pair (a, b): |A ∩ B| / sqrt(|A| |B|) of their concept sets.
+
+    A goal's concepts are the themes, instruments and partners ingest found in its text (the one
+    concept matcher; ``graph.compare.goal_concepts``). The vocabulary gathers different wordings under
+    one concept ("veiligheidsgevoel" and "veiligheidsbeleving"; "jeugdgroepen" and "overlast door
+    jongeren"), which neither the embeddings of this small model nor the shared words see."""
+    sets_a = [frozenset(c) for c in concepts_a]
+    sets_b = [frozenset(c) for c in concepts_b]
+    out = np.zeros((len(sets_a), len(sets_b)), dtype=np.float32)
+    for i, ca in enumerate(sets_a):
+        for j, cb in enumerate(sets_b):
+            if ca and cb:
+                out[i, j] = len(ca & cb) / np.sqrt(len(ca) * len(cb))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -251,13 +269,14 @@ def align_goals(
 ) -> list[Alignment]:
     """Pair each goal of the newer document with the goal of the older one it continues, if any.
 
-    Goals are dicts with ``text``, ``theme`` and ``targets``. Identical normalised texts pair first; then,
-    best pair first and one-to-one, goals under the same theme whose score (the embeddings' cosine plus
-    ``lexical_weight`` × shared content words, rescaled by ``csls``, plus ``target_bonus`` when both
-    carry a target of the same unit) reaches ``same_theme``; then the remaining goals across themes at
-    ``other_theme``; then (with ``mutual_floor``) goals that are each other's best match, within a theme
-    first. Each pair gets its relation (``goal_relation``). ``embed`` should embed with
-    ``settings.prompt`` (``default_embedder(home, settings.prompt)``).
+    Goals are dicts with ``text``, ``theme``, ``targets`` and (optionally) ``concepts``. Identical
+    normalised texts pair first; then, best pair first and one-to-one, goals under the same theme
+    whose score (the embeddings' cosine plus ``lexical_weight`` × shared content words plus
+    ``concept_weight`` × shared vocabulary concepts, rescaled by ``csls`` if asked, plus
+    ``target_bonus`` when both carry a target of the same unit) reaches ``same_theme``; then the
+    remaining goals across themes at ``other_theme``; then (with ``mutual_floor``) goals that are
+    each other's best match, within a theme first. Each pair gets its relation (``goal_relation``).
+    ``embed`` should embed with ``settings.prompt`` (``default_embedder(home, settings.prompt)``).
     """
     settings = settings or AlignSettings()
     texts_a = [g["text"] for g in goals_a]
@@ -270,7 +289,11 @@ def align_goals(
         sims = _cosines(embed, texts_a, texts_b)
         combined = sims
         if settings.lexical_weight:
-            combined = sims + settings.lexical_weight * shared_words(texts_a, texts_b)
+            combined = combined + settings.lexical_weight * shared_words(texts_a, texts_b)
+        if settings.concept_weight:
+            combined = combined + settings.concept_weight * shared_concepts(
+                [g.get("concepts") or () for g in goals_a], [g.get("concepts") or () for g in goals_b]
+            )
         scores = csls(combined, settings.neighbours) if settings.scale == "csls" else combined.copy()
         for i, ga in enumerate(goals_a):
             for j, gb in enumerate(goals_b):

@@ -80,15 +80,36 @@ def load_generated(stores: list[Path]) -> list[dict]:
                     "text": item["text"],
                     "theme": item.get("theme", source["theme"]),
                     "targets": item.get("targets", source["targets"]),
+                    "concepts": _concepts_in(item["text"]),
                 }
             )
-        goals_b += [{"text": n["text"], "theme": n.get("theme"), "targets": []} for n in entry["new"]]
+        goals_b += [
+            {"text": n["text"], "theme": n.get("theme"), "targets": [], "concepts": _concepts_in(n["text"])}
+            for n in entry["new"]
+        ]
         sides.append({"name": doc_id, "a": goals_a, "b": goals_b, "gold": gold, "ignore": set()})
     return sides
 
 
+def _concepts_in(text: str) -> list[str]:
+    """Themes, instruments and partners a quoted statement names: the project's concept matcher, as
+    ingest applies it to a document's goals (``graph.compare.goal_concepts``)."""
+    from graph.compare import GOAL_CONCEPT_TYPES
+    from search.concepts import recognise
+
+    return sorted({c.id for c in recognise(text) if c.type in GOAL_CONCEPT_TYPES})
+
+
 def _quoted(items: list[dict]) -> list[dict]:
-    return [{"text": q["text"], "theme": q.get("theme"), "targets": q.get("targets", [])} for q in items]
+    return [
+        {
+            "text": q["text"],
+            "theme": q.get("theme"),
+            "targets": q.get("targets", []),
+            "concepts": _concepts_in(q["text"]),
+        }
+        for q in items
+    ]
 
 
 def load_real(stores: list[Path]) -> list[dict]:
@@ -153,16 +174,17 @@ def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
 def grid_settings() -> list[AlignSettings]:
     """The settings the procedure compares (fields the installed AlignSettings lacks are left out)."""
     fields = {f.name for f in dataclasses.fields(AlignSettings)}
-    lexical = (0.0, 0.05, 0.1, 0.2) if "lexical_weight" in fields else (None,)
+    lexical = (0.0, 0.1, 0.2) if "lexical_weight" in fields else (None,)
     prompts = ("passage", "query") if "prompt" in fields else (None,)
     mutual = (None, 0.02, 0.04, 0.06) if "mutual_floor" in fields else (None,)
-    levels = {"cosine": np.arange(0.80, 0.96, 0.01), "csls": np.arange(-0.04, 0.07, 0.01)}
+    concept = (0.0, 0.05, 0.1, 0.15) if "concept_weight" in fields else (None,)
+    levels = {"cosine": np.arange(0.86, 1.005, 0.01), "csls": np.arange(-0.04, 0.07, 0.01)}
     out = []
     for scale, values in levels.items():
-        for same, extra, bonus, lex, prompt, below in itertools.product(
-            np.round(values, 2), (0.0, 0.02, 0.04), (0.0, 0.01), lexical, prompts, mutual
+        for same, extra, bonus, lex, prompt, below, conc in itertools.product(
+            np.round(values, 2), (0.0, 0.04), (0.0, 0.01), lexical, prompts, mutual, concept
         ):
-            if prompt == "passage" and (lex or below):
+            if prompt == "passage" and (lex or below or conc):
                 continue  # the passage prompt is kept as the old reference point only
             kwargs = {
                 "same_theme": float(same),
@@ -176,6 +198,8 @@ def grid_settings() -> list[AlignSettings]:
                 kwargs["prompt"] = prompt
             if below is not None:
                 kwargs["mutual_floor"] = round(float(same) - below, 2)
+            if conc is not None:
+                kwargs["concept_weight"] = conc
             out.append(AlignSettings(**kwargs))
     return out
 

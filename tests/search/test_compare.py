@@ -16,7 +16,8 @@ import pytest
 
 from graph import overview
 from graph.build import ingest_document
-from graph.compare import strongest_status
+from graph.compare import GOAL_CONCEPT_TYPES, document_content, strongest_status
+from graph.read import documents, resolve_document
 from graph.store import GraphStore
 from ingest.model import (
     DocumentMeta,
@@ -225,6 +226,15 @@ def test_shared_words_weigh_rare_words_more_than_words_every_goal_uses():
     assert words[0, 0] > 0.1  # "meldingsbereidheid" is shared by these two only
     assert words[1, 1] < words[0, 0] / 10  # "inwoners" is in every goal: it weighs little
     assert words[2, 1] < words[0, 0] / 10
+
+
+def test_shared_concepts_score_the_overlap_of_concept_sets():
+    a = [{"theme:veiligheidsbeleving"}, {"instrument:bibob", "theme:ondermijning"}, set()]
+    b = [{"theme:veiligheidsbeleving"}, {"instrument:bibob"}]
+    concepts = goal_match.shared_concepts(a, b)
+    assert concepts[0, 0] == pytest.approx(1.0)
+    assert concepts[1, 1] == pytest.approx(1 / np.sqrt(2))
+    assert concepts[0, 1] == 0.0 and concepts[2, 0] == 0.0
 
 
 def test_goals_that_are_each_others_best_match_pair_from_the_mutual_floor():
@@ -512,6 +522,17 @@ def corpus_store(corpus_home):
 @pytest.fixture(scope="module")
 def hengelo(corpus_store, real_embed):
     return compare.compare_documents(corpus_store, HENGELO_OLD, HENGELO_NEW, embed=real_embed)
+
+
+def test_goals_carry_the_concepts_ingest_found_in_their_own_text(corpus_store):
+    doc = resolve_document(documents(corpus_store), HENGELO_NEW)
+    goals = document_content(corpus_store, doc).goals
+    digital = [g for g in goals if "digitale criminaliteit" in g["text"]]
+    assert digital
+    assert all("theme:digitale_veiligheid" in g["concepts"] for g in digital)
+    named = [c for g in goals for c in g["concepts"]]
+    assert named
+    assert {c.split(":", 1)[0] for c in named} <= set(GOAL_CONCEPT_TYPES)
 
 
 def test_hengelo_no_goal_is_both_continued_and_new_or_dropped(hengelo):
