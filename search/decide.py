@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -78,27 +79,34 @@ def _doc_type_ok(p: dict, wanted: list[dict], head: frozenset[str]) -> bool:
     ``head`` are the lemmas of the document's title and opening passage, where a general type says what
     it is about ("Beleidsregel toepassing Wet Bibob").
     """
-    if not wanted:
-        return True
-    from ontology.vocabulary import labels, load_concepts
-
-    concepts = load_concepts()
     have = p.get("doc_type")
-    title = set(head)
     for t in wanted:
         if have == t["id"]:
             return True
-        general = concepts.get(have)
-        if general is None:
-            continue
-        for label in labels(concepts[t["id"]]):
-            parts = {content_lemma(w) for w in label.replace("-", " ").split()}
-            for glabel in labels(general):
-                gparts = {content_lemma(w) for w in glabel.replace("-", " ").split()}
-                rest = parts - gparts
-                if gparts and gparts < parts and rest and states(title, sorted(rest)):
-                    return True
-    return False
+        if any(states(head, rest) for rest in _type_rests(t["id"], have)):
+            return True
+    return not wanted
+
+
+@lru_cache(maxsize=1024)
+def _type_rests(wanted: str, have: str | None) -> tuple[tuple[str, ...], ...]:
+    """Lemmas a document of general type ``have`` must state in its title or opening to count as of the
+    type ``wanted`` (its label = a label of ``have`` plus these words), once per pair of types."""
+    from ontology.vocabulary import labels, load_concepts
+
+    concepts = load_concepts()
+    general = concepts.get(have) if have else None
+    if general is None or wanted not in concepts:
+        return ()
+    out = []
+    for label in labels(concepts[wanted]):
+        parts = {content_lemma(w) for w in label.replace("-", " ").split()}
+        for glabel in labels(general):
+            gparts = {content_lemma(w) for w in glabel.replace("-", " ").split()}
+            rest = parts - gparts
+            if gparts and gparts < parts and rest:
+                out.append(tuple(sorted(rest)))
+    return tuple(dict.fromkeys(out))
 
 
 def _carries(p: dict, ids: frozenset[str]) -> list[dict]:

@@ -393,7 +393,8 @@ def search(
         proof = [e["id"] for m in answer_list for e in m["evidence"][:1]]
         proof += [e["id"] for m in answer_list for e in m["evidence"][1:]]
         rows_by_id = {idx.passages[r]["passage"]: r for r, _ in ranked}
-        rows_by_id.update({p["passage"]: i for i, p in enumerate(idx.passages) if p["passage"] in set(proof)})
+        wanted = set(proof)
+        rows_by_id.update({p["passage"]: i for i, p in enumerate(idx.passages) if p["passage"] in wanted})
         first = [rows_by_id[pid] for pid in dict.fromkeys(proof)]
         rest = [r for r, _ in ranked if r not in set(first)]
         shown_rows = [(r, float(rel[r])) for r in first] + [(r, float(fused[r])) for r in rest]
