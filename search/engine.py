@@ -268,8 +268,13 @@ def _plain_answer(ranked: list[tuple[int, float]], passages: list[dict], depth: 
     return list(out.values())
 
 
-def _coverage(understood, idx: LoadedIndex) -> np.ndarray:
-    """Share of the question's content lemmas each passage states (compounds count, see lemma_index)."""
+def _coverage(understood, idx: LoadedIndex, carriers: dict[str, np.ndarray]) -> np.ndarray:
+    """Share of the question's content lemmas each passage states (compounds count, see lemma_index).
+
+    The words that name a recognised concept ("fraude met zorggeld" → zorgfraude) are also stated by
+    every passage that carries the concept (``carriers``: concept id → mask), so a paraphrase or an
+    English label scores like the label itself.
+    """
     from search.question import fold, language
 
     data = language()
@@ -277,9 +282,17 @@ def _coverage(understood, idx: LoadedIndex) -> np.ndarray:
     for m in understood.municipalities:
         skip |= set(tokenize(m["name"]))
     wanted = sorted({w for w in tokenize(understood.text) if w not in skip and len(w) > 2})
+    naming: dict[str, np.ndarray] = {}
+    for c in understood.concepts:
+        mask = carriers.get(c["id"])
+        if mask is None:
+            continue
+        for w in tokenize(c["matched"]):
+            naming[w] = naming[w] | mask if w in naming else mask
     out = np.zeros(len(idx.passages), dtype=np.float32)
     for w in wanted:
-        out += idx.words.stating(w)
+        stated = idx.words.stating(w)
+        out += stated | naming[w] if w in naming else stated
     return out / len(wanted) if wanted else out
 
 
@@ -364,7 +377,8 @@ def search(
         candidate |= v > 0
     if allowed is not None:
         candidate &= allowed
-    coverage = _coverage(understood, idx)
+    carriers = {c.id: group_vector(c.expanded, idx.weights, n) > 0 for c in concepts} if n else {}
+    coverage = _coverage(understood, idx, carriers)
     rel = relevance(cosine, coverage, settings)
 
     near: list[dict] = []

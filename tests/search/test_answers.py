@@ -48,3 +48,17 @@ def test_retrieval_baselines_answer_with_their_top_passages(search_home):
     assert plain["near_misses"] == []
     top = {p["municipality"] for p in plain["passages"][:10]}
     assert set(names(plain)) <= top and names(plain)
+
+
+def test_a_paraphrase_finds_every_municipality_that_names_the_concept(search_home):
+    result = search(search_home, "Welke gemeenten pakken fraude met zorggeld aan?")
+    understood = result["query"]["understood"]
+    assert [c["id"] for c in understood["concepts"] if c["by"] == "meaning"] == ["theme:zorgfraude"]
+    assert set(names(result)) == {"Enschede", "Hengelo", "Haaksbergen"}
+
+
+def test_a_year_after_a_period_word_scopes_the_documents(search_home):
+    result = search(search_home, "Welke gemeenten zetten in 2016 integrale controles in?")
+    assert result["query"]["understood"]["period"] == 2016
+    assert result["municipalities"] == []
+    assert any("2016" in m["reason"] for m in result["near_misses"])
