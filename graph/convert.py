@@ -31,3 +31,32 @@ def quads_to_graph(quads: Iterable[ox.Quad | ox.Triple], graph: Graph | None = N
     for quad in quads:
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The inverse of :func:`to_rdflib` (literals keep their lexical form, language and datatype)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def graph_to_quads(graph: Graph, graph_name: str) -> list[ox.Quad]:
+    """An rdflib Graph as pyoxigraph quads in the named graph ``graph_name`` (for a transactional extend)."""
+    name = ox.NamedNode(graph_name)
+    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def convert(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_oxigraph(term)
+        return found
+
+    return [ox.Quad(convert(s), convert(p), convert(o), name) for s, p, o in graph]

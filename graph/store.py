@@ -197,12 +197,18 @@ class GraphStore:
     # -- generations -----------------------------------------------------------------------------
 
     def generation_number(self) -> int:
-        """How many writes the store has committed (0 for a store written before stamps existed)."""
-        for quad in self.store.quads_for_pattern(
-            ox.NamedNode(STORE_NODE), ox.NamedNode(GENERATION), None, ox.DefaultGraph()
-        ):
-            return int(quad.object.value)
-        return 0
+        """How many writes the store has committed (0 for a store written before stamps existed).
+
+        The highest stamp counts: a new document's write adds the next number before the older one
+        is deleted (see :meth:`_insert_new_document`), and a process killed in between leaves both.
+        """
+        numbers = [
+            int(quad.object.value)
+            for quad in self.store.quads_for_pattern(
+                ox.NamedNode(STORE_NODE), ox.NamedNode(GENERATION), None, ox.DefaultGraph()
+            )
+        ]
+        return max(numbers, default=0)
 
     def document_generations(self) -> dict[str, int]:
         """doc_id → generation of the write that last replaced it, for every document in the store.
@@ -237,7 +243,32 @@ class GraphStore:
     def replace_document(self, doc_id: str, asserted: Graph, inferred: Graph) -> None:
         """Replace both named graphs of a document in one transaction (old triples never linger)."""
         graphs = {asserted_graph(doc_id): asserted, inferred_graph(doc_id): inferred}
-        self._replace_graphs(graphs, stamp_docs=(asserted_graph(doc_id),))
+        if any(self.store.contains_named_graph(ox.NamedNode(iri)) for iri in graphs):
+            self._replace_graphs(graphs, stamp_docs=(asserted_graph(doc_id),))
+        else:
+            self._insert_new_document(graphs, asserted_graph(doc_id))
+
+    def _insert_new_document(self, graphs: dict[str, Graph], stamp_graph: str) -> None:
+        """Add a document that is not in the store yet: its quads and stamps in one transaction.
+
+        Why not the SPARQL update: there is nothing to drop, and ``Store.extend`` of ready-made
+        quads skips writing N-Triples text and parsing it again (the store step of a country-size
+        ingest). The document's quads, its stamp and the next store generation are one
+        ``extend``, so a reader sees all of them or none; the previous generation stamp is deleted
+        afterwards (until then :meth:`generation_number` takes the highest).
+        """
+        from graph.convert import graph_to_quads
+
+        number = self.generation_number() + 1
+        gen, stamp = ox.NamedNode(GENERATION), ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
+        quads = [quad for iri, graph in graphs.items() for quad in graph_to_quads(graph, iri)]
+        quads += [
+            ox.Quad(ox.NamedNode(iri), gen, stamp, ox.DefaultGraph()) for iri in (STORE_NODE, stamp_graph)
+        ]
+        self.store.extend(quads)
+        old = f"<{STORE_NODE}> <{GENERATION}> ?g"
+        self.store.update(f"DELETE {{ {old} }} WHERE {{ {old} FILTER(?g < {number}) }}")
+        self._bump()
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update (one transaction) and mark the store as changed for readers."""

@@ -120,3 +120,54 @@ def test_a_failing_update_does_not_advance_the_generation(home):
         with pytest.raises(RuntimeError):
             store.update("DROP GRAPH <http://example.org/absent>")
         assert store.generation_number() == before
+
+
+def _document_quads(store, doc_id: str) -> set[str]:
+    from graph.namespaces import inferred_graph
+
+    return {str(q) for g in (asserted_graph(doc_id), inferred_graph(doc_id)) for q in store.graph_triples(g)}
+
+
+def test_a_new_document_is_stored_exactly_as_a_replaced_one(home):
+    """A new document goes in by one ``extend`` of quads, a present one by a SPARQL update: same content."""
+    from rdflib import XSD, Graph, Literal, URIRef
+
+    odd = Graph()
+    s, p = URIRef("http://example.org/s"), URIRef("http://example.org/p")
+    for value in (
+        Literal("tekst", lang="nl"),
+        Literal("platte tekst"),
+        Literal("12.50", datatype=XSD.decimal),
+        Literal("2023-01-31", datatype=XSD.date),
+        Literal("2024", datatype=XSD.gYear),
+        Literal("true", datatype=XSD.boolean),
+        Literal('met "aanhalingstekens"\nen een regel'),
+    ):
+        odd.add((s, p, value))
+    doc = sample_document()
+    asserted = document_graph(doc) + odd
+    inferred = infer_document(asserted)
+    with GraphStore.open(home) as store:
+        start = store.generation_number()
+        store.replace_document(DOC_ID, asserted, inferred)  # new: the extend path
+        first = _document_quads(store, DOC_ID)
+        assert len(first) == len(asserted) + len(inferred)
+        assert store.generation_number() == start + 1
+        stamps = "SELECT ?n WHERE { <https://w3id.org/beleidsgraaf/store#store> ?p ?n }"
+        assert [r["n"] for r in store.select(stamps)] == [start + 1]  # the older stamp is gone
+        store.replace_document(DOC_ID, asserted, inferred)  # present: the SPARQL update path
+        assert _document_quads(store, DOC_ID) == first
+        assert store.document_generations() == {DOC_ID: start + 2}
+
+
+def test_the_highest_generation_stamp_counts(home):
+    """A writer killed between adding a new stamp and deleting the old one leaves two; the higher counts."""
+    with GraphStore.open(home) as store:
+        start = store.generation_number()
+        store.store.update(
+            f"INSERT DATA {{ <https://w3id.org/beleidsgraaf/store#store> "
+            f"<https://w3id.org/beleidsgraaf/store#generation> {start + 5} }}"
+        )
+        assert store.generation_number() == start + 5
+        _ingest(store, sample_document())
+        assert store.generation_number() == start + 6
