@@ -28,18 +28,6 @@ def _expand(concept_id: str) -> frozenset[str]:
     return frozenset({concept_id, *narrower_closure(concept_id)})
 
 
-def prepare() -> None:
-    """Build what a question reads from disk (the concept matcher, the tokenizer rules, the lemma
-    tables), so the first question of a fresh install is as fast as the others (``setup`` runs it)."""
-    from ingest.lemma_tables import table_path
-    from ingest.matcher import get_matcher
-    from ingest.tokenizer import rules
-
-    get_matcher()
-    rules()
-    table_path()
-
-
 def recognise(query: str) -> list[QueryConcept]:
     """Concepts the query names, in query order; overlapping matches resolve to the longest."""
     from ingest.matcher import match

@@ -221,6 +221,21 @@ def named_municipalities(query: str) -> list[dict]:
     return list(found.values())
 
 
+def prepare() -> None:
+    """Build what answering a question reads from disk (the concept matcher, the tokenizer rules, the
+    lemma tables, the stop words), so the first question of a fresh install is as fast as the others
+    (``beleidsgraaf setup`` runs it; building them imports spaCy once)."""
+    from ingest.lemma_tables import table_path
+    from ingest.matcher import get_matcher
+    from ingest.tokenizer import rules
+    from search.lexical import _stop_words
+
+    get_matcher()
+    rules()
+    table_path()
+    _stop_words()
+
+
 def query_concepts(query: str) -> list[QueryConcept]:
     """Concepts named in the query; broad categories yield to specific concepts when both are named."""
     found = recognise(query)

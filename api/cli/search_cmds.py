@@ -322,7 +322,7 @@ def _eval_facts(code: Path | None, cues: bool, corpus: Path | None, as_json: boo
 def setup_cmd(model: str | None, runtime: str | None) -> None:
     """Build the embedding model (and its ONNX int8 export) from the installed packages, once; and what a
     question reads from disk (concept matcher, tokenizer rules, lemma tables)."""
-    from search.concepts import prepare
+    from search.engine import prepare
     from search.model import configured_model, configured_runtime, ensure_runtime
 
     path = ensure_runtime(model, runtime)

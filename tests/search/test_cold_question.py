@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from search.concepts import prepare
 from search.model import ensure_runtime
 from search.small_tokenizer import SmallTokenizer
 
@@ -18,8 +17,11 @@ EVAL_DIR = REPO.parent / "shared" / "eval"
 HEAVY = ("spacy", "thinc", "torch", "sentence_transformers", "transformers")
 
 
-def test_a_cold_question_imports_no_spacy_torch_or_sentence_transformers(search_home):
-    prepare()  # the caches `beleidsgraaf setup` builds (matcher, tokenizer rules, lemma tables)
+def test_after_setup_a_cold_question_imports_no_spacy_torch_or_sentence_transformers(search_home, tmp_path):
+    """In a fresh derived-data cache: what ``setup`` prepares, then a question in a new process."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BELEIDSGRAAF_CACHE": str(tmp_path / "derived")}
+    prepare = "from search.engine import prepare; prepare()"
+    subprocess.run([sys.executable, "-c", prepare], env=env, check=True)
     question = "Welke gemeenten zetten integrale controles in tegen ondermijning?"
     code = (
         "import sys\n"
@@ -28,7 +30,6 @@ def test_a_cold_question_imports_no_spacy_torch_or_sentence_transformers(search_
         "assert r['municipalities'], r\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
 
