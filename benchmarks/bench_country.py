@@ -212,6 +212,7 @@ def _which_bare_queries(store, instrument: str, theme: str | None) -> list[tuple
         return load_query(name).replace(f"VALUES ?{var} {{ }}", f"VALUES ?{var} {{ {block} }}")
 
     out: list[tuple[str, dict]] = [(load_query("documents"), {})]
+    out += [(load_query("validity"), {}), (load_query("validity_evidence"), {})]  # default: in force
     concept = resolve_concept(instrument, "instrument")
     out.append((load_query("broader"), {"top": concept.iri}))
     narrower = [r["concept"] for r in run(store, "broader", top=concept.iri)]

@@ -10,6 +10,7 @@ document states neither (questions about what is in force accept those: most pol
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from graph.read import local_id, run
@@ -41,6 +42,11 @@ def state(entry: dict[str, Any], today: dt.date | None = None) -> str:
 def document_validity(store: GraphStore, today: dt.date | None = None) -> dict[str, dict[str, Any]]:
     """doc_id → {"in_force", "in_force_until", "lapsed_on", "withdrawn", "state", "replaces": [...]}."""
     out: dict[str, dict[str, Any]] = {}
+    spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for span in run(store, "validity_evidence"):
+        spans[span["replaced"]].append(span)
+    for found in spans.values():  # quotes in reading order
+        found.sort(key=lambda span: (span["begin"] or 0, span["end"] or 0, span["exact"] or ""))
     for row in run(store, "validity"):
         doc_id = local_id(row["doc"])
         entry = out.setdefault(
@@ -53,17 +59,17 @@ def document_validity(store: GraphStore, today: dt.date | None = None) -> dict[s
                 "replaces": [],
             },
         )
-        if row["replaced"]:
+        for span in spans.get(row["replaced"]) or [None] if row["replaced"] else []:
             item = {
                 "title": _str(row["replaced_title"]),
                 "year": int(str(row["replaced_year"])[:4]) if row["replaced_year"] else None,
                 "evidence": {
-                    "text": row["exact"],
-                    "start": row["begin"],
-                    "end": row["end"],
-                    "passage": local_id(row["passage"]),
+                    "text": span["exact"],
+                    "start": span["begin"],
+                    "end": span["end"],
+                    "passage": local_id(span["passage"]),
                 }
-                if row["exact"]
+                if span and span["exact"]
                 else None,
             }
             if item not in entry["replaces"]:
