@@ -7,6 +7,7 @@ name; a broken file in the same folder is reported and changes nothing already s
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from graph.build import ingest_paths
@@ -77,3 +78,4 @@ def test_a_failing_file_leaves_what_is_stored_intact(tmp_path: Path) -> None:
     assert report.failures and not report.documents
     with GraphStore.open(home, read_only=True) as store:
         assert store.triple_counts() == before
+    assert gc.get_freeze_count() == 0  # ingest froze its survivors per document and unfroze them at the end
