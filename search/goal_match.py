@@ -135,7 +135,7 @@ class Alignment:
     similarity: float
     match: str  # "text" (identical normalised text) or "meaning"
     relation: str  # same | reworded | sharpened | weakened
-    changes: tuple[str, ...] = ()  # what changed in the targets, in words of the data ("target dropped")
+    changes: tuple[str, ...] = ()  # what changed, in Dutch for the advisor ("streefwaarde vervallen")
 
 
 def _shares_target(ga: dict, gb: dict) -> bool:
@@ -156,9 +156,9 @@ def _stricter(comparator_a: str | None, comparator_b: str | None) -> int:
 def target_relation(targets_a: list[dict], targets_b: list[dict]) -> tuple[str | None, tuple[str, ...]]:
     """sharpened / weakened (or None) from the targets of two paired goals, with what changed."""
     if targets_a and not targets_b:
-        return "weakened", ("target dropped",)
+        return "weakened", ("streefwaarde vervallen",)
     if targets_b and not targets_a:
-        return "sharpened", ("target added",)
+        return "sharpened", ("streefwaarde toegevoegd",)
     if not targets_a:
         return None, ()
     ta = targets_a[0]
@@ -167,14 +167,14 @@ def target_relation(targets_a: list[dict], targets_b: list[dict]) -> tuple[str |
     verdict = 0
     va, vb = ta.get("value"), tb.get("value")
     if va is not None and vb is not None and va != vb:
-        changes.append(f"value {va:g} → {vb:g}")
+        changes.append(f"streefwaarde {va:g} → {vb:g}")
         verdict = _stricter(ta.get("comparator"), tb.get("comparator")) * (1 if vb > va else -1)
     ya, yb = ta.get("year"), tb.get("year")
     if ya and yb and ya != yb:
-        changes.append(f"year {ya} → {yb}")
+        changes.append(f"jaar {ya} → {yb}")
         verdict = verdict or (1 if yb < ya else -1)  # an earlier deadline is stricter
     if ya and not yb:
-        changes.append("deadline dropped")
+        changes.append("einddatum vervallen")
         verdict = verdict or -1
     return {1: "sharpened", -1: "weakened"}.get(verdict), tuple(changes)
 
@@ -239,9 +239,9 @@ def scope_relation(text_a: str, text_b: str) -> tuple[str | None, tuple[str, ...
     scope_a, scope_b = goal_scope(text_a), goal_scope(text_b)
     added, dropped = sorted(scope_b - scope_a), sorted(scope_a - scope_b)
     if added and not dropped:
-        return "sharpened", (f"scope widened: {', '.join(added)}",)
+        return "sharpened", (f"reikwijdte verbreed: {', '.join(added)}",)
     if dropped and not added:
-        return "weakened", (f"scope narrowed: {', '.join(dropped)}",)
+        return "weakened", (f"reikwijdte versmald: {', '.join(dropped)}",)
     return None, ()
 
 

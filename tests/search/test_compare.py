@@ -208,10 +208,11 @@ def test_targets_decide_the_relation_before_the_scope():
     }
     gb = {"text": "Inwoners en bezoekers voelen zich veilig.", "targets": []}
     settings = goal_match.AlignSettings()
-    assert goal_match.goal_relation(ga, gb, 0.9, "meaning", settings) == ("weakened", ("target dropped",))
+    dropped_target = ("weakened", ("streefwaarde vervallen",))
+    assert goal_match.goal_relation(ga, gb, 0.9, "meaning", settings) == dropped_target
     gb_same_target = {**gb, "targets": ga["targets"]}
     relation, changes = goal_match.goal_relation(ga, gb_same_target, 0.9, "meaning", settings)
-    assert relation == "sharpened" and changes == ("scope widened: bezoekers",)
+    assert relation == "sharpened" and changes == ("reikwijdte verbreed: bezoekers",)
 
 
 def test_shared_words_weigh_rare_words_more_than_words_every_goal_uses():
