@@ -290,7 +290,8 @@ def _coverage(understood, idx: LoadedIndex, carriers: dict[str, np.ndarray]) -> 
     every passage that carries the concept (``carriers``: concept id → mask), so a paraphrase or an
     English label scores like the label itself.
     """
-    from search.question import fold, language
+    from ingest.matcher import fold
+    from search.question import language
 
     data = language()
     skip = {fold(w) for w in data["generic_words"]} | set(data["question_words"])

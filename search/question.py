@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.matcher import fold  # the one folding of the concept matcher (beëindigd = beeindigd)
 from search.concepts import QueryConcept, recognise
 from search.lexical import _stop_words, lemma
 
@@ -33,12 +33,6 @@ ENGLISH_HINTS = frozenset(
 def language() -> dict:
     """The question language data (loaded once)."""
     return json.loads(LANGUAGE_FILE.read_text(encoding="utf-8"))
-
-
-def fold(word: str) -> str:
-    """Lower case without diacritics (beëindigd = beeindigd)."""
-    word = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in word if not unicodedata.combining(c))
 
 
 def content_lemma(word: str) -> str:
