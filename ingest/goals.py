@@ -30,6 +30,17 @@ def _sentence_cues() -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, re.compile(p, re.I)) for kind, patterns in cues.items() for p in patterns]
 
 
+@lru_cache(maxsize=1)
+def _lead_ins() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.I) for p in language.cues().get("goal_lead_ins", [])]
+
+
+def is_lead_in(text: str) -> bool:
+    """A line that only announces the goals below it ("Deze ambitie willen we bereiken door:")."""
+    lower = _norm(text)
+    return any(p.search(lower) for p in _lead_ins())
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -56,7 +67,7 @@ def extract_goals(
         marker = _MARKER_RE.match(raw)
         s += marker.end() if marker else 0
         text = " ".join(ac.chunk.passage.text[s:e].split())
-        if len(text.split()) < MIN_GOAL_WORDS or _norm(text) in seen:
+        if len(text.split()) < MIN_GOAL_WORDS or _norm(text) in seen or is_lead_in(text):
             return
         seen.add(_norm(text))
         themes = ac.chunk.passage.theme_ids

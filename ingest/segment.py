@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ingest.blocks import MAX_HEADING_WORDS, block_kind
 from ingest.clean import BULLET_RE, CleanText
+from ingest.matcher import loose
 from ingest.model import Section
 from ontology import language
 
@@ -79,6 +80,49 @@ def _mark_toc(lines: list[Line]) -> None:
             for toc_line in run:
                 toc_line.kind = "toc"
         run = []
+
+
+def _toc_key(title: str) -> str:
+    """Matching key of a heading against table-of-contents entries: folded letters and digits, '&' read
+    as 'en' ("Zorg & veiligheid" = "Zorg en veiligheid", "VEILIGHEIDS- BELEVING" = "Veiligheidsbeleving")."""
+    return loose(title.replace("&", " en "))
+
+
+def _toc_listed(lines: list[Line]) -> dict[int, tuple[int, ...]]:
+    """Line index → number, for the lines that are a chapter the table of contents numbers while the
+    body leaves it unnumbered ("4. Ondermijnende criminaliteit  10" above, "ondermijnende criminaliteit"
+    in the text). Such a document still says in its table of contents how deep each heading sits.
+
+    A line counts when its title is a numbered entry, it does not sit in a run of listed titles (a
+    cover page or overview that names the chapters one below the other), and it keeps the order of the
+    table of contents (the longest run in increasing order is taken).
+    """
+    numbers: dict[str, tuple[int, ...]] = {}
+    for line in lines:
+        m = _TOC_ENTRY_RE.match(line.text.strip()) if line.kind == "toc" else None
+        if m:
+            numbers.setdefault(_toc_key(m.group(2)), tuple(int(x) for x in m.group(1).split(".")))
+    if not numbers:
+        return {}
+    body = [i for i, line in enumerate(lines) if line.kind != "toc"]
+    keys = {i: _toc_key(lines[i].text) for i in body}
+    candidates = []
+    for pos, i in enumerate(body):
+        if keys[i] not in numbers:
+            continue
+        after = body[pos + 1] if pos + 1 < len(body) else None
+        if after is not None and keys[after] in numbers:
+            continue  # a list of chapter titles, not a heading over its text
+        candidates.append((i, numbers[keys[i]]))
+    # longest strictly increasing run of numbers, in document order
+    best: list[list[tuple[int, tuple[int, ...]]]] = []
+    for k, (i, number) in enumerate(candidates):
+        prior = [best[m] for m in range(k) if candidates[m][1] < number]
+        best.append(max(prior, key=len, default=[]) + [(i, number)])
+    return dict(max(best, key=len, default=[]))
+
+
+_TOC_ENTRY_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(.+?)(?:\s|\.{2,}|…)+\d{1,3}$")
 
 
 def _is_caps(text: str) -> bool:
@@ -150,6 +194,7 @@ def segment(clean_text: CleanText) -> Segmentation:
     last_number: tuple[int, ...] = ()
     seen_numbered = False
     current = -1
+    toc_listed = _toc_listed(lines)
     for i, line in enumerate(lines):
         if line.kind == "toc":
             line.section = current
@@ -194,6 +239,11 @@ def segment(clean_text: CleanText) -> Segmentation:
         if level is None:
             line.section = current
             continue
+        listed = None if numbered or block else toc_listed.get(i)
+        if listed:
+            # an unnumbered heading the table of contents numbers: it sits at the depth listed there
+            last_number, level = listed, len(listed)
+            anchor, seen_numbered = level, True
         line.kind = "heading"
         while stack and stack[-1][0] >= level:
             stack.pop()

@@ -92,3 +92,22 @@ def test_a_priority_the_document_calls_new_is_flagged_and_others_are_not():
     assert _any(new, "ondermijning is een nieuw speerpunt van het college.")
     assert not _any(new, "ondermijning blijft een prioriteit.")
     assert not _any(new, "de nieuwe wet geeft de burgemeester een prioriteit.")
+
+
+def test_a_line_that_only_announces_the_goals_is_not_a_goal():
+    text = f"""Jeugd en veiligheid
+
+{BODY}
+
+Ambities
+
+Een veilige omgeving waarin jongeren zich kunnen ontwikkelen.
+
+Deze ambitie willen we bereiken door:
+
+- Het versterken van het zicht op de lokale jeugd en jeugdgroepen
+"""
+    doc = analyse(LoadedText(text=text, media_type="text/plain"), DocumentMeta(doc_id="g", file="g.txt"))
+    texts = [g.text for g in doc.goals]
+    assert "Het versterken van het zicht op de lokale jeugd en jeugdgroepen" in texts
+    assert not any(t.startswith("Deze ambitie willen we bereiken") for t in texts)

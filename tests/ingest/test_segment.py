@@ -98,3 +98,59 @@ def test_block_kind_reads_cues_case_insensitively():
     assert block_kind("EFFECTINDICATOREN") == "effectindicatoren"
     assert block_kind("Hoe gaat we dit doen?") == "aanpak"
     assert block_kind("Veilig uitgaan") is None
+
+
+UNNUMBERED_CHAPTERS = """Inhoud
+
+1. Inleiding\t2
+2. Ondermijnende criminaliteit\t4
+3. Zorg en veiligheid\t8
+
+ONDERMIJNENDE CRIMINALITEIT
+
+ZORG EN VEILIGHEID
+
+Inleiding
+
+Dit plan beschrijft de koers van de gemeente op het terrein van veiligheid in de komende vier jaar.
+
+ondermijnende criminaliteit
+
+Ondermijning is de vermenging van de onderwereld met de bovenwereld, die de samenleving aantast.
+
+Uitdagingen
+
+Signalen van ondermijning komen nog weinig binnen bij de gemeente en haar partners in de regio.
+
+Zorg & veiligheid
+
+Het thema zorg en veiligheid raakt een kleine groep kwetsbare mensen met complexe problemen.
+
+Samen aan een veilige gemeente
+
+Een integrale aanpak met passende zorg en veiligheidsinterventies is nodig voor deze groep.
+
+Ambities
+
+Wij helpen kwetsbare inwoners en voorkomen escalatie van problemen.
+"""
+
+
+def test_unnumbered_chapters_take_their_depth_from_the_table_of_contents():
+    """A chapter the table of contents numbers but the text does not ("Zorg & veiligheid" after
+    "ondermijnende criminaliteit") is a sibling chapter, not a subsection of the chapter before it."""
+    secs = segment(clean(UNNUMBERED_CHAPTERS)).sections
+    paths = [s.path for s in secs]
+    assert ("Zorg & veiligheid",) in paths
+    assert ("Zorg & veiligheid", "Samen aan een veilige gemeente", "Ambities") in paths
+    assert ("ondermijnende criminaliteit", "Uitdagingen") in paths
+    assert not any(p[0] == "ondermijnende criminaliteit" and "Zorg & veiligheid" in p for p in paths)
+
+
+def test_a_list_of_chapter_titles_is_not_taken_for_the_chapters():
+    """Chapter names listed one below the other (a cover or overview page) keep their own level; the
+    chapters in the text still get the depth the table of contents gives them."""
+    secs = segment(clean(UNNUMBERED_CHAPTERS)).sections
+    chapters = [s.path for s in secs if s.level == 1]
+    assert ("ondermijnende criminaliteit",) in chapters
+    assert ("Zorg & veiligheid",) in chapters
