@@ -6,6 +6,10 @@ instruments started, instruments stopped, partners added, and always the goals (
 how, how many are new or dropped) and, to reach three sentences, the counts of themes, instruments and
 partners. Two wordings: successive documents ("nieuw", "vervallen") and two municipalities side by side
 ("alleen …", "beide").
+
+A sentence names the things its documents say most about first (the most quoted), not the first in
+the alphabet. A priority one side gives and the other does not still has evidence on both sides when
+the other side names the theme without making it a priority: that quote is what an advisor checks.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from graph.rdf import USE_STATUSES
 
 MAX_NAMED = 3  # concepts named per sentence; the rest are counted ("en 4 andere")
+MAX_SENTENCES = 6
 
 # Dutch sentence templates per mode; {a} and {b} are the names of the two sides, {items} a Dutch list.
 TEMPLATES = {
@@ -52,28 +57,58 @@ def _dutch_list(labels: list[str]) -> str:
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} en {named[-1]}"
 
 
-def _sentence(kind: str, text: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """A sentence with the first evidence quote of each item it names, per side."""
+def _sentence(
+    kind: str, text: str, items: list[dict[str, Any]], context: dict[str, dict] | None = None
+) -> dict[str, Any]:
+    """A sentence with the first evidence quote of each item it names, per side; a side the item has
+    no quote on takes it from ``context`` (the same concept in a wider category) when there is one."""
+    context = context or {}
+
+    def quotes(side: str) -> list[dict]:
+        out = []
+        for item in items:
+            evidence = item.get(side) or context.get(item["id"], {}).get(side)
+            if evidence:
+                out.append(evidence[0])
+        return out
+
     return {
         "kind": kind,
         "text": text,
         "items": [item["id"] for item in items],
-        "evidence_a": [item["evidence_a"][0] for item in items if item.get("evidence_a")],
-        "evidence_b": [item["evidence_b"][0] for item in items if item.get("evidence_b")],
+        "evidence_a": quotes("evidence_a"),
+        "evidence_b": quotes("evidence_b"),
     }
 
 
-def _concepts(kind: str, items: list[dict], template: str, names: dict[str, str]) -> dict[str, Any] | None:
+def _salience(item: dict[str, Any]) -> tuple[int, str]:
+    """Most quoted first (on the side that has it), then by label: what a document says most about."""
+    quoted = max(len(item.get("evidence_a") or []), len(item.get("evidence_b") or []))
+    return -quoted, item["label"].casefold()
+
+
+def _concepts(
+    kind: str,
+    items: list[dict],
+    template: str,
+    names: dict[str, str],
+    context: dict[str, dict] | None = None,
+) -> dict[str, Any] | None:
     if not items:
         return None
+    items = sorted(items, key=_salience)
     labels = [item["label"] for item in items]
     verb = "is" if len(labels) == 1 else "zijn"
-    return _sentence(kind, template.format(items=_dutch_list(labels), verb=verb, **names), items)
+    return _sentence(kind, template.format(items=_dutch_list(labels), verb=verb, **names), items, context)
 
 
 def _capitalised(sentence: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The first letter upper case, also after an opening bracket ("(Tijdelijke) pandsluiting ...")."""
     if sentence is not None:
-        sentence["text"] = sentence["text"][:1].upper() + sentence["text"][1:]
+        text = sentence["text"]
+        first = next((i for i, c in enumerate(text) if c.isalpha()), None)
+        if first is not None:
+            sentence["text"] = text[:first] + text[first].upper() + text[first + 1 :]
     return sentence
 
 
@@ -88,18 +123,17 @@ def headline(result: dict[str, Any], name_a: str, name_b: str, mode: str = "docu
     stopped = [i for i in instruments["removed"] if i.get("status_a") in USE_STATUSES] + [
         i for i in instruments["kept"] if i["status_a"] in USE_STATUSES and i["status_b"] not in USE_STATUSES
     ]
+    # a priority only one side has: the other side's quote of the same theme, if it names it at all
+    themes = {item["id"]: item for state in ("added", "removed", "kept") for item in result["themes"][state]}
+    priorities = result["priority_themes"]
     sentences = [
-        _concepts("priority_added", result["priority_themes"]["added"], templates["priority_added"], names),
-        _capitalised(
-            _concepts(
-                "priority_removed", result["priority_themes"]["removed"], templates["priority_removed"], names
-            )
-        ),
+        _concepts("priority_added", priorities["added"], templates["priority_added"], names, themes),
+        _concepts("priority_removed", priorities["removed"], templates["priority_removed"], names, themes),
         _concepts("instrument_started", started, templates["instrument_started"], names),
-        _capitalised(_concepts("instrument_stopped", stopped, templates["instrument_stopped"], names)),
+        _concepts("instrument_stopped", stopped, templates["instrument_stopped"], names),
         _concepts("partner_added", result["partners"]["added"], templates["partner_added"], names),
     ]
-    sentences = [s for s in sentences if s is not None][:4]
+    sentences = [_capitalised(s) for s in sentences if s is not None][: MAX_SENTENCES - 1]
     sentences.append(_goals(result["goals"], templates["goals"], names))
     for category, title in COUNTED.items():  # at least three sentences: add plain counts
         if len(sentences) >= 3:
