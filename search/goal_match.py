@@ -114,15 +114,15 @@ class AlignSettings:
     """Thresholds of goal alignment, chosen on the development pairing by
     ``benchmarks/goal_pairing/select_thresholds.py`` (see its docstring and the README)."""
 
-    same_theme: float = 1.0  # score at which two goals under the same theme continue each other
-    other_theme: float = 1.04  # score for goals under different (or unknown) themes
+    same_theme: float = 1.02  # score at which two goals under the same theme continue each other
+    other_theme: float = 1.06  # score for goals under different (or unknown) themes
     target_bonus: float = 0.0  # added to the score when both goals carry a target of the same unit
     scale: str = "cosine"  # "cosine"; or "csls": cosine rescaled by each goal's nearest neighbours
     neighbours: int = 3  # k of the csls scale
-    lexical_weight: float = 0.1  # weight of shared content words (``shared_words``) added to the cosine
-    concept_weight: float = 0.15  # weight of shared vocabulary concepts (``shared_concepts``) added too
+    lexical_weight: float = 0.2  # weight of shared content words (``shared_words``) added to the cosine
+    concept_weight: float = 0.1  # weight of shared vocabulary concepts (``shared_concepts``) added too
     prompt: str = "query"  # the model prompt goals are embedded with (search.embed prompt kinds)
-    mutual_floor: float | None = 0.91  # score from which two goals that are each other's best match pair
+    mutual_floor: float | None = 0.92  # score from which two goals that are each other's best match pair
     same_text: float = 0.985  # cosine from which two wordings count as the same goal
 
 

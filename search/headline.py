@@ -106,8 +106,8 @@ def _capitalised(sentence: dict[str, Any] | None) -> dict[str, Any] | None:
     """The first letter upper case, also after an opening bracket ("(Tijdelijke) pandsluiting ...")."""
     if sentence is not None:
         text = sentence["text"]
-        first = next((i for i, c in enumerate(text) if c.isalpha()), None)
-        if first is not None:
+        first = len(text) - len(text.lstrip("(\"'‘“"))  # skip opening brackets and quotes only
+        if first < len(text):
             sentence["text"] = text[:first] + text[first].upper() + text[first + 1 :]
     return sentence
 

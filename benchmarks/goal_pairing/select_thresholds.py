@@ -62,24 +62,45 @@ def _store_goals(stores: list[Path], wanted: set[str]) -> dict[str, list[dict]]:
     return found
 
 
+def _sources(goals_a: list[dict], source: int | str | list, where: str) -> list[int]:
+    """The A goals a rewording names: a goal number (older files), or a normalised prefix or substring
+    of the goal's text (robust to extraction changes), or a list of them (a merge: any one counts)."""
+    if isinstance(source, list):
+        return [i for s in source for i in _sources(goals_a, s, where)]
+    if isinstance(source, int):
+        found = [i for i, g in enumerate(goals_a) if g.get("id", "").rsplit("/", 1)[-1] == str(source)]
+    else:
+        key = normalise_text(source)
+        found = [i for i, g in enumerate(goals_a) if key in normalise_text(g["text"])]
+    if len(found) != 1:
+        raise SystemExit(f"{where}: source {source!r} names {len(found)} goals of side A, not one")
+    return found
+
+
 def load_generated(stores: list[Path]) -> list[dict]:
-    """Generated part: per source document, side A goals, side B rewordings + new goals, gold pairs."""
+    """Generated part: per source document, side A goals (from a store, or quoted under ``a_quoted``),
+    side B rewordings + new goals, gold pairs (a B rewording → its acceptable A goals)."""
     spec = json.loads(GENERATED_FILE.read_text(encoding="utf-8"))["documents"]
     sources = {key: entry.get("source_document", key) for key, entry in spec.items()}
-    found = _store_goals(stores, set(sources.values()))
+    found = _store_goals(stores, {sources[k] for k, e in spec.items() if "a_quoted" not in e})
     sides = []
     for doc_id, entry in spec.items():
-        goals_a = found[sources[doc_id]]
-        by_number = {int(g["id"].rsplit("/", 1)[-1]): i for i, g in enumerate(goals_a)}
-        goals_b, gold = [], {}
+        goals_a = _quoted(entry["a_quoted"]) if "a_quoted" in entry else found[sources[doc_id]]
+        goals_b, gold, ignore, ops = [], {}, set(), {}
         for item in entry["rewordings"]:
-            source = goals_a[by_number[item["source"]]]
-            gold[len(goals_b)] = {by_number[item["source"]]: item["relation"]}
+            accepted = _sources(goals_a, item["source"], doc_id)
+            first = goals_a[accepted[0]]
+            j = len(goals_b)
+            if item.get("ambiguous"):
+                ignore.add(j)
+            else:
+                gold[j] = dict.fromkeys(accepted, item["relation"])
+                ops[j] = item.get("op", "reworded")
             goals_b.append(
                 {
                     "text": item["text"],
-                    "theme": item.get("theme", source["theme"]),
-                    "targets": item.get("targets", source["targets"]),
+                    "theme": item.get("theme", first["theme"]),
+                    "targets": item.get("targets", first["targets"]),
                     "concepts": _concepts_in(item["text"]),
                 }
             )
@@ -87,7 +108,7 @@ def load_generated(stores: list[Path]) -> list[dict]:
             {"text": n["text"], "theme": n.get("theme"), "targets": [], "concepts": _concepts_in(n["text"])}
             for n in entry["new"]
         ]
-        sides.append({"name": doc_id, "a": goals_a, "b": goals_b, "gold": gold, "ignore": set()})
+        sides.append({"name": doc_id, "a": goals_a, "b": goals_b, "gold": gold, "ignore": ignore, "ops": ops})
     return sides
 
 
@@ -133,6 +154,8 @@ def load_real(stores: list[Path]) -> list[dict]:
             for cont in item.get("continues", []):
                 key = normalise_text(cont["a"])
                 hits = [i for i, t in enumerate(normalised_a) if key in t]
+                if "quoted" in a and not hits:
+                    raise SystemExit(f"{pair['name']}: {cont['a']!r} names no quoted A statement")
                 # a goal the extractor no longer yields cannot be found: it stays in the recall base
                 for i in hits:
                     accepted.setdefault(i, cont["relation"])
@@ -171,37 +194,81 @@ def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
     }
 
 
+def details(sides: list[dict], embed, settings: AlignSettings) -> None:
+    """Per document pair: pairs found right and wrong, gold pairs missed; per operation of the
+    generated part (merge, split, target, scope, theme_move, ...), how many were found."""
+    per_op: dict[str, list[int]] = {}
+    for side in sides:
+        pairs = {p.b: p for p in align_goals(side["a"], side["b"], embed, settings)}
+        gold, ignore, ops = side["gold"], side["ignore"], side.get("ops", {})
+        print(f"  == {side['name']}")
+        for j, goal in enumerate(side["b"]):
+            p = pairs.get(j)
+            accepted = gold.get(j, {})
+            if j in ignore:
+                continue
+            if p and p.a in accepted:
+                tag = "ok  "
+            elif p:
+                tag = "WRONG"
+            elif accepted:
+                tag = "MISS "
+            else:
+                continue
+            if j in ops:
+                per_op.setdefault(ops[j], [0, 0])[0] += tag == "ok  "
+                per_op[ops[j]][1] += 1
+            partner = side["a"][p.a]["text"][:70] if p else side["a"][next(iter(accepted))]["text"][:70]
+            score = f"{p.similarity:.3f} {p.relation}" if p else ""
+            print(f"    {tag} {goal['text'][:70]!r} ~ {partner!r} {score}")
+    if per_op:
+        print("  found per operation:", {op: f"{n}/{t}" for op, (n, t) in sorted(per_op.items())})
+
+
 def grid_settings() -> list[AlignSettings]:
-    """The settings the procedure compares (fields the installed AlignSettings lacks are left out)."""
+    """The settings the procedure compares: the session-9 reference points (passage prompt with CSLS,
+    the query prompt with the chosen weights) and, around the current defaults, every combination of
+    the threshold within a theme (0.94-1.04), the across-theme offset (0 or 0.04), the shared-words
+    weight (0, 0.1, 0.2), the shared-concepts weight (0-0.2) and the mutual-best floor (none, or
+    0.02-0.10 below the threshold). Fields the installed AlignSettings lacks are left out (so the script
+    also scores older code)."""
     fields = {f.name for f in dataclasses.fields(AlignSettings)}
-    lexical = (0.0, 0.1, 0.2) if "lexical_weight" in fields else (None,)
-    prompts = ("passage", "query") if "prompt" in fields else (None,)
-    mutual = (None, 0.02, 0.04, 0.06) if "mutual_floor" in fields else (None,)
-    concept = (0.0, 0.05, 0.1, 0.15) if "concept_weight" in fields else (None,)
-    levels = {"cosine": np.arange(0.86, 1.005, 0.01), "csls": np.arange(-0.04, 0.07, 0.01)}
-    out = []
-    for scale, values in levels.items():
-        for same, extra, bonus, lex, prompt, below, conc in itertools.product(
-            np.round(values, 2), (0.0, 0.04), (0.0, 0.01), lexical, prompts, mutual, concept
-        ):
-            if prompt == "passage" and (lex or below or conc):
-                continue  # the passage prompt is kept as the old reference point only
-            kwargs = {
-                "same_theme": float(same),
-                "other_theme": round(float(same + extra), 2),
-                "target_bonus": bonus,
-                "scale": scale,
-            }
-            if lex is not None:
-                kwargs["lexical_weight"] = lex
-            if prompt is not None:
-                kwargs["prompt"] = prompt
-            if below is not None:
-                kwargs["mutual_floor"] = round(float(same) - below, 2)
-            if conc is not None:
-                kwargs["concept_weight"] = conc
-            out.append(AlignSettings(**kwargs))
-    return out
+
+    def make(**kwargs) -> AlignSettings:
+        return AlignSettings(**{k: v for k, v in kwargs.items() if k in fields})
+
+    out = [
+        make(
+            prompt="passage",
+            scale="csls",
+            same_theme=0.03,
+            other_theme=0.03,
+            target_bonus=0.01,
+            lexical_weight=0.0,
+            concept_weight=0.0,
+            mutual_floor=None,
+        )
+    ]
+    for same, extra, lex, conc, below in itertools.product(
+        (0.94, 0.96, 0.98, 1.0, 1.02, 1.04),
+        (0.0, 0.04),
+        (0.0, 0.1, 0.2),
+        (0.0, 0.1, 0.15, 0.2),
+        (None, 0.02, 0.04, 0.06, 0.08, 0.10),
+    ):
+        out.append(
+            make(
+                prompt="query",
+                scale="cosine",
+                same_theme=same,
+                other_theme=round(same + extra, 2),
+                target_bonus=0.0,
+                lexical_weight=lex,
+                concept_weight=conc,
+                mutual_floor=None if below is None else round(same - below, 2),
+            )
+        )
+    return list(dict.fromkeys(out))
 
 
 def _embedders(home: Path) -> dict[str, object]:
@@ -241,6 +308,7 @@ def main() -> None:
     parser.add_argument("--store", action="append", type=Path, required=True)
     parser.add_argument("--json", action="store_true", help="print every grid point as JSON")
     parser.add_argument("--only-default", action="store_true", help="score the current defaults only")
+    parser.add_argument("--details", action="store_true", help="with --only-default: every pair, per part")
     args = parser.parse_args()
     parts = {"real": load_real(args.store), "generated": load_generated(args.store)}
     embedders = _embedders(args.store[0])
@@ -252,6 +320,8 @@ def main() -> None:
         print("defaults:", vars(settings))
         for name, sides in parts.items():
             print(_line(name, score(sides, _embed_for(embedders, settings), settings)))
+            if args.details:
+                details(sides, _embed_for(embedders, settings), settings)
         return
     grid = []
     for settings in grid_settings():

@@ -87,3 +87,10 @@ def test_a_sentence_that_opens_with_a_bracket_still_starts_with_a_capital():
         s for s in headline(_comparison(), "A", "B")["sentences"] if s["kind"] == "instrument_stopped"
     )
     assert stopped["text"].startswith("(Tijdelijke) pandsluiting is in B niet meer ingezet.")
+
+
+def test_a_sentence_that_opens_with_a_number_is_left_as_it_is():
+    result = _comparison()
+    result["goals"]["kept"] = [_item("goal:2", "Veilig uitgaan", a=1, b=1, relation="reworded")]
+    goals = headline(result, "Hengelo", "Haaksbergen", "municipalities")["sentences"][-1]
+    assert goals["text"].startswith("1 van de 2 doelen van Hengelo komen terug bij Haaksbergen")
