@@ -4,7 +4,7 @@ Each theme, instrument, partner and law is embedded once with the search model a
 English) and, where the ontology gives one, its definition; the matrix is cached on disk keyed by that text
 and the model. A phrase of the question that no label, document type or status word took ("fraude met
 zorggeld") is embedded as a query and names a concept when its cosine reaches ``MIN_COSINE`` and leads the
-runner-up by ``MIN_MARGIN`` (both chosen on the dev questions, see search/tune.py).
+runner-up by ``MIN_MARGIN`` (both chosen on the dev questions, see benchmarks/answers_tune.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 TYPES = ("theme", "instrument", "partner", "law")
-MIN_COSINE = 0.88  # defaults; chosen by search/tune.py, overridden by the environment (read per call)
+MIN_COSINE = 0.88  # defaults chosen by benchmarks/answers_tune.py; the environment overrides (per call)
 MIN_MARGIN = 0.01
 
 

@@ -1,6 +1,10 @@
-"""Choose the answer thresholds on both dev sets jointly (documented procedure, never per question).
+"""Choose the answer thresholds on the dev sets jointly (documented procedure, never per question).
 
-    python -m search.tune NAME=STORE:QUESTIONS ... [--grid floor=0.2,0.25,0.3 ...] [--out FILE]
+    python -m benchmarks.answers_tune NAME=STORE:QUESTIONS ... [--grid floor=0.2,0.25,0.3 ...] [--out FILE]
+
+A selection script, not product code: the product reads the chosen values as the defaults of
+``search.decide.DecideSettings`` and ``search.concept_vectors``. The stores are those of
+``beleidsgraaf eval`` (search/evaluate.py ``suite_stores``): both dev sets and their scale variant.
 
 Procedure:
 1. every point of a small grid sets the thresholds of ``search.decide.DecideSettings`` and of the meaning
@@ -12,8 +16,9 @@ Procedure:
    or a broader/narrower one; a question without gold concepts must get none by meaning);
 4. among eligible points within ``PLATEAU`` of the best F1: the most permissive meaning match (smallest
    lead over the runner-up, then lowest cosine: a paraphrase often sits close to a sibling concept), then
-   the most robust point: the highest mean F1 of its grid neighbours (one threshold one step away), then
-   the point nearest the middle of the grid.
+   the highest mean evidence hit@5 (the answer's first passages prove it), then the most robust point:
+   the highest mean F1 of its grid neighbours (one threshold one step away), then the point nearest the
+   middle of the grid.
 The chosen point and every scored point are printed (and written with ``--out``); put the chosen values
 in the defaults of DecideSettings / concept_vectors and the rationale in the README.
 """
@@ -34,6 +39,8 @@ ENV = {
     "cosine_floor": "BELEIDSGRAAF_COSINE_FLOOR",
     "meaning_min": "BELEIDSGRAAF_MEANING_MIN",
     "meaning_margin": "BELEIDSGRAAF_MEANING_MARGIN",
+    "family_weight": "BELEIDSGRAAF_FAMILY_WEIGHT",
+    "idf": "BELEIDSGRAAF_COVERAGE_IDF",
 }
 DEFAULT_GRID = {
     "floor": [0.2, 0.25, 0.3],
@@ -41,6 +48,8 @@ DEFAULT_GRID = {
     "qualifier_cosine": [0.84, 0.86, 0.88],
     "meaning_min": [0.86, 0.87, 0.88, 0.89],
     "meaning_margin": [0.01, 0.02],
+    "family_weight": [0.0, 0.25, 0.5, 0.75],
+    "idf": [0.0, 1.0],
 }
 PLATEAU = 0.005
 
@@ -57,16 +66,19 @@ def score_point(point: dict[str, float], sets: list[tuple[Path, Path]]) -> dict:
     for key, value in point.items():
         os.environ[ENV[key]] = str(value)
     f1s: list[float] = []
+    hits: list[float] = []
     errors = 0
     wrong: list[str] = []
     for home, questions in sets:
         result = evaluate(home, questions, ("answer",))
         f1s += [r["answer"]["f1"] for r in result["questions"] if r["answer"]["f1"] is not None]
+        hits += [r["answer"]["hit@5"] for r in result["questions"] if r["answer"]["hit@5"] is not None]
         errors += result["summary"]["answer"]["errors"]
         wrong += meaning_errors(home, questions)
     return {
         "point": point,
         "f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+        "hit@5": round(sum(hits) / len(hits), 4) if hits else 0.0,
         "errors": errors,
         "meaning_errors": wrong,
     }
@@ -128,7 +140,7 @@ def choose(results: list[dict], grid: dict[str, list[float]]) -> dict:
     def meaning(r: dict) -> tuple[float, float]:
         return (r["point"].get("meaning_margin", 0.0), r["point"].get("meaning_min", 0.0))
 
-    ranked = sorted(plateau, key=lambda r: (meaning(r), -neighbours(r), off_centre(r)))
+    ranked = sorted(plateau, key=lambda r: (meaning(r), -r.get("hit@5", 0.0), -neighbours(r), off_centre(r)))
     chosen = dict(ranked[0])
     chosen["neighbour_f1"] = round(neighbours(ranked[0]), 4)
     chosen["plateau_size"] = len(plateau)
