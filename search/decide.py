@@ -41,13 +41,16 @@ ACTION_TYPES = frozenset({"instrument", "partner", "law"})
 
 @dataclass(frozen=True)
 class DecideSettings:
-    """Thresholds (chosen by search/tune.py on both dev sets; environment overrides)."""
+    """Thresholds (chosen by benchmarks/answers_tune.py on the dev sets; environment overrides)."""
 
     cosine_floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_COSINE_FLOOR", 0.78))
     dense_weight: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_DENSE_WEIGHT", 0.5))
     floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_ANSWER_FLOOR", 0.25))
     theme_floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_THEME_FLOOR", 0.4))
     qualifier_cosine: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_QUALIFIER_COSINE", 0.86))
+    # lexical coverage (search/engine.py): credit of a word of the same family, and idf weighting (0/1)
+    family_weight: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_FAMILY_WEIGHT", 0.0))
+    idf: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_COVERAGE_IDF", 0.0))
     evidence: int = 3
     near_misses: int = 10
 

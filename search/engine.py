@@ -283,12 +283,17 @@ def _plain_answer(ranked: list[tuple[int, float]], passages: list[dict], depth: 
     return list(out.values())
 
 
-def _coverage(understood, idx: LoadedIndex, carriers: dict[str, np.ndarray]) -> np.ndarray:
+def _coverage(
+    understood, idx: LoadedIndex, carriers: dict[str, np.ndarray], settings: DecideSettings
+) -> np.ndarray:
     """Share of the question's content lemmas each passage states (compounds count, see lemma_index).
 
     The words that name a recognised concept ("fraude met zorggeld" → zorgfraude) are also stated by
     every passage that carries the concept (``carriers``: concept id → mask), so a paraphrase or an
-    English label scores like the label itself.
+    English label scores like the label itself. A word of the same family (search/word_family.py:
+    "informatielekken" for "datalekken", "technisch" for "techniek") counts ``settings.family_weight``.
+    With ``settings.idf`` each word weighs by how rare it is in the store (BM25's idf), so "mensen" or
+    "stellen", which half the passages state, decide less than the word the question is about.
     """
     from ingest.matcher import fold
     from search.question import language
@@ -305,11 +310,22 @@ def _coverage(understood, idx: LoadedIndex, carriers: dict[str, np.ndarray]) -> 
             continue
         for w in tokenize(c["matched"]):
             naming[w] = naming[w] | mask if w in naming else mask
-    out = np.zeros(len(idx.passages), dtype=np.float32)
+    n = len(idx.passages)
+    out = np.zeros(n, dtype=np.float32)
+    total = 0.0
     for w in wanted:
         stated = idx.words.stating(w)
-        out += stated | naming[w] if w in naming else stated
-    return out / len(wanted) if wanted else out
+        if w in naming:
+            stated = stated | naming[w]
+        weight = 1.0
+        if settings.idf:
+            df = int(stated.sum())
+            weight = float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+        total += weight
+        out += weight * stated
+        if settings.family_weight > 0:
+            out += (weight * settings.family_weight) * (idx.words.stating_family(w) & ~stated)
+    return out / total if total else out
 
 
 def search(
@@ -394,7 +410,7 @@ def search(
     if allowed is not None:
         candidate &= allowed
     carriers = {c.id: group_vector(c.expanded, idx.weights, n) > 0 for c in concepts} if n else {}
-    coverage = _coverage(understood, idx, carriers)
+    coverage = _coverage(understood, idx, carriers, settings)
     rel = relevance(cosine, coverage, settings)
 
     near: list[dict] = []

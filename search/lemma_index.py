@@ -52,6 +52,7 @@ class LemmaIndex:
         self._array = np.array(vocab, dtype=str) if vocab else np.zeros(0, dtype=str)
         self._lengths = np.char.str_len(self._array) if vocab else np.zeros(0, dtype=int)
         self._masks: dict[str, np.ndarray] = {}
+        self._families = None  # search.word_family.FamilyIndex over the vocabulary, built on first use
 
     @classmethod
     def build(cls, token_lists: Sequence[Sequence[str]]) -> LemmaIndex:
@@ -103,6 +104,21 @@ class LemmaIndex:
         if len(self._masks) > 4096:
             self._masks.clear()
         self._masks[word] = mask
+        return mask
+
+    def stating_family(self, word: str) -> np.ndarray:
+        """Mask of the passages that state a word of ``word``'s family but not the word itself
+        (search/word_family.py: informatielekken for datalekken, technisch for techniek)."""
+        key = "\x00family:" + word
+        found = self._masks.get(key)
+        if found is not None:
+            return found
+        if self._families is None:
+            from search.word_family import FamilyIndex
+
+            self._families = FamilyIndex(self.vocab)
+        mask = self._rows_of(self._families.related(word)) & ~self.stating(word)
+        self._masks[key] = mask
         return mask
 
     def stating_all(self, words: Sequence[str]) -> np.ndarray:
