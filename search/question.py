@@ -369,6 +369,9 @@ def understand(
         out.expanded[c.id] = c.expanded
 
     out.qualifiers = _qualifiers(words, used, text)
+    if out.language != "nl":
+        for q in out.qualifiers:
+            q.alternatives += _dutch_alternatives(q, out.concepts)
     if meaning:
         from search.concept_vectors import by_meaning
 
@@ -384,6 +387,45 @@ def understand(
             out.qualifiers = [
                 q for q in out.qualifiers if q.text not in hit["matched"] and hit["matched"] not in q.text
             ]
+    return out
+
+
+def _label_lemmas(label: str) -> set[str]:
+    """Content lemmas of a label (hyphen parts apart: "real-estate" → real, estate)."""
+    return {content_lemma(w) for w in re.findall(r"[^\W_]+", fold(label))}
+
+
+def _dutch_alternatives(q: Qualifier, concepts: list[dict]) -> list[list[str]]:
+    """Dutch words for a qualifier written in English, from the ontology's bilingual labels.
+
+    The documents are Dutch, so an English qualifier ("to real-estate transactions") is stated by no
+    passage. A concept whose English label holds every content word of the qualifier ("Bibob screening
+    of real-estate transactions") says the same thing in its Dutch labels ("Bibob-toets bij
+    vastgoedtransacties"); the words of a Dutch label that name none of the question's concepts
+    ("vastgoedtransacties") are an alternative of the qualifier.
+    """
+    from ontology.vocabulary import labels, load_concepts
+
+    words = {w for alt in q.alternatives for w in alt}
+    if not words:
+        return []
+    known = load_concepts()
+    named: set[str] = set()
+    for c in concepts:
+        if c["id"] in known:
+            for label in labels(known[c["id"]]):
+                named |= _label_lemmas(label)
+    data = language()
+    skip = named | _stop_words() | {fold(w) for w in data["generic_words"]}
+    skip |= {content_lemma(w) for w in data["qualifier_prepositions"]}
+    out: list[list[str]] = []
+    for concept in known.values():
+        if not any(words <= _label_lemmas(en) for en in concept.en_labels):
+            continue
+        for label in (concept.pref_label, *concept.alt_labels):
+            rest = sorted(w for w in _label_lemmas(label) if w not in skip and len(w) > 2)
+            if rest and rest not in out:
+                out.append(rest)
     return out
 
 

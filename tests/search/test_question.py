@@ -33,6 +33,21 @@ def test_concepts_and_the_qualifier_that_is_no_concept():
     assert u.qualifiers[0].alternatives == [["vastgoedtransactie"]]
 
 
+def test_an_english_qualifier_gets_the_dutch_words_of_the_concept_whose_english_label_holds_it():
+    # "Bibob screening of real-estate transactions" = "Bibob-toets bij vastgoedtransacties" / "… vastgoed";
+    # the words naming the question's own concept (Bibob, toets) are no part of the qualifier
+    u = understand("Which municipalities apply the Bibob Act to real-estate transactions?", meaning=False)
+    assert [q.text for q in u.qualifiers] == ["to real-estate transactions"]
+    dutch = u.qualifiers[0].alternatives[3:]
+    assert ["vastgoedtransactie"] in dutch and ["vastgoed"] in dutch
+    assert not any("bibob" in alt or "toets" in alt for alt in dutch)
+
+
+def test_an_english_qualifier_no_english_label_holds_gets_no_dutch_words():
+    u = understand("Which municipalities apply the Bibob Act to space companies?", meaning=False)
+    assert u.qualifiers[0].alternatives == [["space"], ["companies"]]
+
+
 def test_document_type_status_relation_and_year():
     u = understand(
         "Welke gemeenten vervangen met hun huidige Damoclesbeleid een versie uit 2019?", meaning=False
