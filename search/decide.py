@@ -47,10 +47,10 @@ class DecideSettings:
     dense_weight: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_DENSE_WEIGHT", 0.5))
     floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_ANSWER_FLOOR", 0.25))
     theme_floor: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_THEME_FLOOR", 0.4))
-    qualifier_cosine: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_QUALIFIER_COSINE", 0.86))
+    qualifier_cosine: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_QUALIFIER_COSINE", 0.88))
     # lexical coverage (search/engine.py): credit of a word of the same family, and idf weighting (0/1)
-    family_weight: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_FAMILY_WEIGHT", 0.0))
-    idf: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_COVERAGE_IDF", 0.0))
+    family_weight: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_FAMILY_WEIGHT", 0.75))
+    idf: float = field(default_factory=lambda: _env_float("BELEIDSGRAAF_COVERAGE_IDF", 1.0))
     evidence: int = 3
     near_misses: int = 10
 

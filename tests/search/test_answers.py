@@ -62,3 +62,30 @@ def test_a_year_after_a_period_word_scopes_the_documents(search_home):
     assert result["query"]["understood"]["period"] == 2016
     assert result["municipalities"] == []
     assert any("2016" in m["reason"] for m in result["near_misses"])
+
+
+def test_evidence_lookup_finds_the_passage_that_states_the_claim_in_other_words(search_home):
+    # the passage writes "informatielekken", "technisch falen", "menselijke fouten"; passages that share
+    # only common words with the question ("mensen", "stellen", "veroorzaken") must not prove the answer
+    q = "Welk document stelt dat datalekken meestal niet door techniek maar door mensen worden veroorzaakt?"
+    result = search(search_home, q)
+    assert names(result) == ["Hengelo"]
+    assert "informatielekken" in result["municipalities"][0]["evidence"][0]["text"]
+
+
+def test_a_word_of_the_same_family_counts_for_the_word(search_home):
+    # "kwetsbaarheid" in the question, "kwetsbare … vatbaar voor criminaliteit" in Enschede's passage
+    q = "Welk document noemt jongeren die door hun kwetsbaarheid vaak in aanraking komen met criminaliteit?"
+    result = search(search_home, q)
+    assert names(result) == ["Enschede"]
+    assert "vatbaar voor criminaliteit" in result["municipalities"][0]["evidence"][0]["text"]
+
+
+def test_an_english_qualifier_is_checked_in_dutch_through_the_ontology_labels(search_home):
+    result = search(search_home, "Which municipalities apply the Bibob Act to real-estate transactions?")
+    assert names(result) == ["Hengelo"]
+    qualifier = [b for b in result["municipalities"][0]["basis"] if b["constraint"] == "qualifier"]
+    assert qualifier and qualifier[0]["passages"], "stated in a passage, not left unverified"
+    misses = {m["name"]: m["reason"] for m in result["near_misses"]}
+    assert {"Enschede", "Haaksbergen"} <= set(misses)
+    assert all("real-estate transactions" in reason for reason in misses.values())
