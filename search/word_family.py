@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
+
 HEAD_MIN = 4  # a compound head has at least this many letters ("lek" alone is too short to trust)
 MODIFIER_MIN = 3  # so is the modifier before it ("p" + "lekken" is no compound)
 STEM_MIN = 4  # a stem keeps at least this many letters once a suffix is taken off
@@ -76,8 +78,6 @@ class FamilyIndex:
     """The family look-up over one vocabulary (an index's lemmas): stems grouped once, heads by suffix."""
 
     def __init__(self, vocab: list[str]):
-        import numpy as np
-
         self.vocab = vocab
         self._where = {w: i for i, w in enumerate(vocab)}
         self._array = np.array(vocab, dtype=str) if vocab else np.zeros(0, dtype=str)
@@ -93,8 +93,6 @@ class FamilyIndex:
 
     def related(self, word: str) -> list[int]:
         """Indexes of the vocabulary's words of ``word``'s family, the word itself left out."""
-        import numpy as np
-
         from search.lexical import lemma
 
         stems = self._by_stem()
