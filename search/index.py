@@ -233,6 +233,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _outdated_runtime(meta: dict | None) -> str | None:
+    """The index's model key when its runtime now makes different vectors (queries would not match)."""
+    from search.model import RUNTIMES, model_key
+
+    if not meta or not meta.get("model_key") or meta.get("runtime") not in RUNTIMES:
+        return None
+    try:
+        current = model_key(meta.get("model"), meta["runtime"])
+    except ValueError:  # the index's model is no longer available here; searching will say so
+        return None
+    return None if current == meta["model_key"] else meta["model_key"]
+
+
 def sync_state(home: Path, store) -> dict:
     """Whether the search index matches the graph ``store`` (a GraphStore of ``home``).
 
@@ -246,10 +259,11 @@ def sync_state(home: Path, store) -> dict:
     indexed = dict((meta or {}).get("doc_generations") or {})
     differ = sorted(d for d, g in docs.items() if indexed.get(d) != g)
     gone = sorted(d for d in indexed if d not in docs)
+    outdated = _outdated_runtime(meta)
     if meta is None:
         in_sync = not docs
     else:
-        in_sync = meta.get("graph_generation") == graph_gen and not differ and not gone
+        in_sync = meta.get("graph_generation") == graph_gen and not differ and not gone and not outdated
     writer = holder(home)
     if writer is not None and writer.get("self"):
         writer = None  # this process: its own write is in progress, not someone else's
@@ -262,6 +276,12 @@ def sync_state(home: Path, store) -> dict:
     elif writer is not None:
         state = "writing"
         message = f"another process is writing ({describe(writer)}); the search index follows when it ends"
+    elif outdated:
+        state = "behind"
+        message = (
+            f"the search index was built by an older embedding runtime ({outdated}); the next ingest, "
+            "remove, search or server start rebuilds it, or run `beleidsgraaf reindex`"
+        )
     else:
         state = "behind"
         what = (

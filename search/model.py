@@ -279,15 +279,22 @@ def ensure_model(name_or_path: str | None = None) -> Path:
     return dest
 
 
+# Bump when the ONNX encoder's vectors change (export, quantisation or how texts share a model call):
+# cache keys and index metadata name it, so old vectors are re-embedded and old indexes rebuilt.
+# 2: calls by token budget instead of 32 texts (int8 activation ranges are per call).
+ONNX_ENCODER_VERSION = 2
+
+
 def model_key(name_or_path: str | None = None, runtime: str | None = None) -> str:
     """The name used in cache keys: built-in name or resolved folder, plus the runtime unless torch.
 
-    torch vectors keep the bare name (caches written before runtimes existed stay valid for it).
+    torch vectors keep the bare name (caches written before runtimes existed stay valid for it); ONNX
+    runtimes carry the encoder version (``multilingual-e5-small@onnx-int8/2``).
     """
     name = configured_model(name_or_path)
     base = name if name in _BUILDERS else str(Path(name).expanduser().resolve())
     chosen = configured_runtime(runtime)
-    return base if chosen == "torch" else f"{base}@{chosen}"
+    return base if chosen == "torch" else f"{base}@{chosen}/{ONNX_ENCODER_VERSION}"
 
 
 def ensure_runtime(name_or_path: str | None = None, runtime: str | None = None) -> Path:

@@ -5,10 +5,16 @@ Why not sentence-transformers' own ``backend="onnx"``: it needs ``optimum-onnx``
 downgrade transformers under sentence-transformers. The steps it performs are done here with the same
 libraries underneath (``torch.onnx`` export, onnxruntime's ``quantize_dynamic``), and the encoder
 reproduces sentence-transformers' pipeline: the model's own tokenizer.json (truncation at
-``max_seq_length``, longest-first padding), mean pooling over the attention mask, L2 normalisation,
-length-sorted batches. Encoding imports neither torch nor sentence-transformers, so a query costs
-milliseconds and a CLI call starts fast. int8 activation ranges are computed per batch, so a text's
-vector can differ very slightly (cosine ≥ 0.99) with the batch it is in; the cache keeps it stable.
+``max_seq_length``), mean pooling over the attention mask, L2 normalisation. Encoding imports neither
+torch nor sentence-transformers, so a query costs milliseconds and a CLI call starts fast.
+
+How the encoder spends CPU (measured, README "Scale: embedding CPU per passage"): each model call runs
+on one thread without spinning, batches are formed by token count (texts sorted by length, at most
+``TOKEN_BUDGET`` padded tokens per call) so activations stay in the core's cache and padding is nearly
+nil, and bulk encoding runs ``embed_threads()`` such calls side by side on one session. Batches of 32
+passages (31 MB of activations in the feed-forward layers) and onnxruntime's spinning thread pool cost
+twice the CPU per passage. int8 activation ranges are computed per call, so a text's vector can differ
+very slightly (cosine ≥ 0.99) with the texts it shares a call with; the cache keeps it stable.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +40,46 @@ INT8_FILE = "model_int8.onnx"
 _EXPORT_VERSION = 1  # bump when the export or quantisation recipe changes (rebuilds the files)
 _OPSET = 17
 SMALL_BATCH = 4  # up to this many texts (a question) are tokenised without loading the full vocabulary
+# Padded tokens per model call. Chosen on 384 generated passages (mean 154 tokens): CPU per passage is
+# flat from one passage per call up to 512 tokens per call and ~37 % higher at 32 passages per call.
+# 256 runs most passages alone (their vectors then do not depend on other texts) and still batches
+# short texts (labels, questions) so the per-call overhead stays small.
+TOKEN_BUDGET = 256
+THREADS_ENV = "BELEIDSGRAAF_EMBED_THREADS"
+
+
+def embed_threads() -> int:
+    """How many model calls bulk encoding runs side by side: ``$BELEIDSGRAAF_EMBED_THREADS``, else the
+    number of CPUs this process may use. Each call uses one thread; set 1 to leave the other cores to
+    other work (an ingest that runs graph building beside embedding)."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if not raw:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+    try:
+        threads = int(raw)
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise BadParameter(f"{THREADS_ENV} must be a whole number ≥ 1, not {raw!r}", value=raw)
+    return threads
+
+
+def token_batches(lengths: Sequence[int], max_rows: int, budget: int = TOKEN_BUDGET) -> list[list[int]]:
+    """Indices grouped into model calls: longest first, each call at most ``budget`` padded tokens
+    (rows × its longest text) and ``max_rows`` rows; a text longer than the budget goes alone."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches: list[list[int]] = []
+    for i in order:
+        current = batches[-1] if batches else None
+        # the first (longest) text of a batch fixes its width
+        if current and len(current) < max_rows and lengths[current[0]] * (len(current) + 1) <= budget:
+            current.append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def onnx_file(model_dir: Path, quantised: bool) -> Path:
@@ -53,8 +100,10 @@ def _is_current(model_dir: Path, quantised: bool) -> bool:
 def _export_fp32(model_dir: Path, dest: Path) -> None:
     """torch → ONNX (inputs input_ids, attention_mask; output last_hidden_state).
 
-    onnxruntime fuses attention, LayerNorm and GELU itself when it loads the file (measured: fusing
-    ahead of time with its transformer optimizer was not faster, and breaks int8 shape inference).
+    onnxruntime fuses LayerNorm, GELU and the quantised matrix products itself when it loads the file.
+    Fusing ahead of time with its transformer optimizer (attention included, which needs an export with
+    eager attention, and ``DefaultTensorType`` for the quantiser) was measured at 1-2 % less CPU per
+    passage, within the noise, so it is not done (README "Scale: embedding CPU per passage").
     """
     import torch
     from transformers import AutoModel
@@ -156,6 +205,11 @@ class OnnxEncoder:
         )
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # One thread per call, no spinning: parallelism comes from calls side by side (``embed_threads``).
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(onnx_file(model_dir, quantised)), options, providers=["CPUExecutionProvider"]
         )
@@ -181,16 +235,19 @@ class OnnxEncoder:
 
         return small_tokenizer(self.tokenizer_file, self.max_length)
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
+    def _tokenise(self, texts: list[str]) -> list[list[int]]:
         # the same ids either way: a few texts through the small tokenizer, bulk through the full one
         few = self._full_tokenizer is None and len(texts) <= SMALL_BATCH
-        encoded = (self._small_tokenizer() if few else self.tokenizer).encode_batch(texts)
-        width = max(len(e.ids) for e in encoded)
-        ids = np.full((len(encoded), width), self.pad_id, dtype=np.int64)
-        mask = np.zeros((len(encoded), width), dtype=np.int64)
-        for i, e in enumerate(encoded):
-            ids[i, : len(e.ids)] = e.ids
-            mask[i, : len(e.ids)] = 1
+        return [e.ids for e in (self._small_tokenizer() if few else self.tokenizer).encode_batch(texts)]
+
+    def _run(self, ids_list: list[list[int]]) -> np.ndarray:
+        """Mean-pooled (not yet normalised) vectors of one model call."""
+        width = max(len(ids) for ids in ids_list)
+        ids = np.full((len(ids_list), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids_list), width), dtype=np.int64)
+        for i, row in enumerate(ids_list):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
         (hidden,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
@@ -205,16 +262,26 @@ class OnnxEncoder:
         normalize_embeddings: bool = False,
         **_ignored: object,
     ) -> np.ndarray:
-        """Vectors in input order; batches are formed longest-first as sentence-transformers does."""
+        """Vectors in input order; calls of at most ``batch_size`` texts and ``TOKEN_BUDGET`` tokens."""
         single = isinstance(sentences, str)
         texts = [sentences] if single else list(sentences)
         if prompt:
             texts = [prompt + t for t in texts]
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            out[rows] = self._batch([texts[i] for i in rows])
+        tokens = self._tokenise(texts) if texts else []
+        batches = token_batches([len(t) for t in tokens], max(1, int(batch_size)), TOKEN_BUDGET)
+
+        def run(rows: list[int]) -> np.ndarray:
+            return self._run([tokens[i] for i in rows])
+
+        threads = embed_threads() if len(batches) > 1 else 1
+        if threads > 1:
+            with ThreadPoolExecutor(min(threads, len(batches)), thread_name_prefix="embed") as pool:
+                results = list(pool.map(run, batches))
+        else:
+            results = [run(rows) for rows in batches]
+        for rows, vectors in zip(batches, results, strict=True):
+            out[rows] = vectors
         if self.normalise or normalize_embeddings:
             out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
         return out[0] if single else out
