@@ -1,6 +1,7 @@
 """Embedding CPU and throughput per runtime: plain fp32 sentence-transformers vs the ONNX int8 runtime.
 
-``python -m benchmarks.bench_embed [--passages 384] [--rounds 3] [--source generated|corpus] [--budgets B,…]``.
+``python -m benchmarks.bench_embed [--passages 384] [--rounds 3] [--source generated|corpus]``
+``[--budgets B,…]``.
 
 Texts: real passages cut by the ingest pipeline's own passage steps (clean, segment, passages; no
 graph), from synthetic documents of ``benchmarks/bench_country.py``'s generator (``generated``, the
