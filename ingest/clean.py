@@ -22,6 +22,9 @@ BULLET_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]|\(?\d{1,2}
 MARKER_ONLY_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*]\s*)?(?:\(?\d{1,2}[.)]?|\(?[a-z][.)])?$")
 SENTENCE_END = ".!?:;"
 NUMERIC_END_RE = re.compile(r"\d[\d.,]*\s*%?$")
+# a lone lower-case letter before a capitalised word ("i De inwoners …"): the icon of a text box in a
+# PDF ("i" for information), not the next words of the sentence above
+ICON_START_RE = re.compile(r"^[a-z]\s+[A-Z]")
 # a sub-numbered heading ("5.5 Rampenbestrijding", "4.2.1 Veilig uitgaan"): never glued to the line above
 SUBNUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[^\W\d_]")
 INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
@@ -275,7 +278,7 @@ def _should_join(
     """How the current line continues the previous one: hyphen | glue | space | None (new line)."""
     if prev_marker_only:
         return "space"
-    if BULLET_RE.match(cur):
+    if BULLET_RE.match(cur) or ICON_START_RE.match(cur):
         return None
     if NUMERIC_END_RE.search(prev) and NUMERIC_END_RE.search(cur):
         return None  # table rows

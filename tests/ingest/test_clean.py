@@ -100,3 +100,18 @@ def test_a_sub_numbered_heading_is_never_glued_to_the_long_line_above():
     lines = [line.strip() for line in clean(source).text.split("\n") if line.strip()]
     assert "5.5 Rampenbestrijding" in lines
     assert lines[0].endswith("in de regio")
+
+
+def test_the_icon_of_a_text_box_below_a_list_item_is_not_glued_to_it():
+    """A PDF text box opens with its icon as a letter ("i" for information): a new block, not the
+    next words of the list item above it (a lower-case start across a blank line otherwise is)."""
+    text = (
+        "- Voortzetten van het signaleren van overmatig gebruik en een individuele aanpak uitvoeren\n\n"
+        "i De inwoners, wijkraden en ondernemers hebben verschillende locaties genoemd.\n"
+    )
+    lines = clean(text).text.split("\n")
+    assert (
+        lines[0]
+        == "- Voortzetten van het signaleren van overmatig gebruik en een individuele aanpak uitvoeren"
+    )
+    assert any(line.startswith("i De inwoners") for line in lines[1:])
