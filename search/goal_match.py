@@ -34,14 +34,15 @@ def default_embedder(home: Path | None = None, prompt_kind: str = "passage") -> 
 
     Both sides get the same prompt, so the similarity is symmetric. Goals use the query prompt
     (``AlignSettings.prompt``; e5's advice for symmetric similarity, and better on the development
-    pairing), target metrics the passage prompt.
+    pairing), target metrics the passage prompt. Each text is encoded on its own
+    (``search.embed.embed_each``), so a pair's score never depends on what else was embedded first.
     """
-    from search.embed import cache_path, embed_passages
+    from search.embed import cache_path, embed_each
 
     cache = cache_path(home) if home is not None else None
 
     def embed(texts: list[str]) -> np.ndarray:
-        return embed_passages(texts, cache=cache, prompt_kind=prompt_kind)
+        return embed_each(texts, cache=cache, prompt_kind=prompt_kind)
 
     return embed
 
@@ -114,8 +115,8 @@ class AlignSettings:
     """Thresholds of goal alignment, chosen on the development pairing by
     ``benchmarks/goal_pairing/select_thresholds.py`` (see its docstring and the README)."""
 
-    same_theme: float = 1.02  # score at which two goals under the same theme continue each other
-    other_theme: float = 1.06  # score for goals under different (or unknown) themes
+    same_theme: float = 1.0  # score at which two goals under the same theme continue each other
+    other_theme: float = 1.04  # score for goals under different (or unknown) themes
     target_bonus: float = 0.0  # added to the score when both goals carry a target of the same unit
     scale: str = "cosine"  # "cosine"; or "csls": cosine rescaled by each goal's nearest neighbours
     neighbours: int = 3  # k of the csls scale
