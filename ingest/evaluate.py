@@ -67,11 +67,12 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def _goal_matches(pred: list[str], gold: list[str]) -> int:
-    """One-to-one matches where the shorter text's words are mostly in the other."""
+def goal_pairs(pred: list[str], gold: list[str]) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) matches where the shorter text's words are mostly in the
+    other (each gold goal takes its best unused prediction)."""
     used: set[int] = set()
-    tp = 0
-    for g in gold:
+    pairs = []
+    for k, g in enumerate(gold):
         gw = _words(g)
         best, best_score = None, 0.0
         for i, p in enumerate(pred):
@@ -85,8 +86,12 @@ def _goal_matches(pred: list[str], gold: list[str]) -> int:
                 best, best_score = i, score
         if best is not None and best_score >= GOAL_OVERLAP:
             used.add(best)
-            tp += 1
-    return tp
+            pairs.append((k, best))
+    return pairs
+
+
+def _goal_matches(pred: list[str], gold: list[str]) -> int:
+    return len(goal_pairs(pred, gold))
 
 
 # ------------------------------------------------------------------------------------------ corpus
