@@ -95,7 +95,8 @@ def _toc_listed(lines: list[Line]) -> dict[int, tuple[int, ...]]:
 
     A line counts when its title is a numbered entry, it does not sit in a run of listed titles (a
     cover page or overview that names the chapters one below the other), and it keeps the order of the
-    table of contents (the longest run in increasing order is taken).
+    table of contents (the longest run in increasing order is taken; of equally long runs the one whose
+    headings come latest, since a summary that names the chapters precedes the chapters themselves).
     """
     numbers: dict[str, tuple[int, ...]] = {}
     for line in lines:
@@ -118,8 +119,13 @@ def _toc_listed(lines: list[Line]) -> dict[int, tuple[int, ...]]:
     best: list[list[tuple[int, tuple[int, ...]]]] = []
     for k, (i, number) in enumerate(candidates):
         prior = [best[m] for m in range(k) if candidates[m][1] < number]
-        best.append(max(prior, key=len, default=[]) + [(i, number)])
-    return dict(max(best, key=len, default=[]))
+        best.append(max(prior, key=_run_key, default=[]) + [(i, number)])
+    return dict(max(best, key=_run_key, default=[]))
+
+
+def _run_key(run: list[tuple[int, tuple[int, ...]]]) -> tuple[int, int]:
+    """Longer runs first, then the run that ends latest in the document."""
+    return len(run), run[-1][0] if run else -1
 
 
 _TOC_ENTRY_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(.+?)(?:\s|\.{2,}|…)+\d{1,3}$")

@@ -154,3 +154,20 @@ def test_a_list_of_chapter_titles_is_not_taken_for_the_chapters():
     chapters = [s.path for s in secs if s.level == 1]
     assert ("ondermijnende criminaliteit",) in chapters
     assert ("Zorg & veiligheid",) in chapters
+
+
+def test_of_two_headings_named_like_a_chapter_the_later_one_is_the_chapter():
+    """A summary that names each chapter in a short heading comes before the chapters: the chapters are
+    the later headings."""
+    summary = (
+        "Samenvatting\n\nIn het kort wat dit plan de komende vier jaar voor de gemeente wil bereiken.\n\n"
+        "Ondermijnende criminaliteit\n\nWe houden criminelen buiten de gemeente met een stevige aanpak.\n\n"
+        "Zorg en veiligheid\n\nKwetsbare inwoners krijgen eerder hulp, samen met de zorgpartners.\n\n"
+    )
+    text = UNNUMBERED_CHAPTERS.replace(
+        "ondermijnende criminaliteit\n", summary + "ondermijnende criminaliteit\n", 1
+    )
+    secs = segment(clean(text)).sections
+    chapters = [s.title for s in secs if s.level == 1]
+    assert "ondermijnende criminaliteit" in chapters and "Zorg & veiligheid" in chapters
+    assert ("Zorg & veiligheid", "Samen aan een veilige gemeente", "Ambities") in [s.path for s in secs]
