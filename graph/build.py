@@ -20,6 +20,7 @@ from graph import pause
 from graph.rdf import document_graph
 from graph.reason import infer_document
 from graph.store import GraphStore
+from ingest.model import IngestedDocument
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +154,21 @@ def _settled_heap() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-def ingest_paths(paths: list[Path], home: Path, progress: bool = True, *, wait: bool = True) -> IngestReport:
-    """Ingest files and folders into the store under ``home``; never raises for a single bad file."""
+def ingest_paths(
+    paths: list[Path],
+    home: Path,
+    progress: bool = True,
+    *,
+    wait: bool = True,
+    on_analysed: Callable[[IngestedDocument], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the store under ``home``; never raises for a single bad file.
+
+    ``on_analysed`` is called with each document right after its analysis, before its RDF, reasoning
+    and store write (a later stage may overlap that work, e.g. embed the passages in another process).
+    Its errors are not a bad file: they stop the batch and propagate (documents already stored stay,
+    each whole).
+    """
     from ingest.errors import IngestError
     from ingest.pipeline import ingest_file
 
@@ -173,6 +187,7 @@ def ingest_paths(paths: list[Path], home: Path, progress: bool = True, *, wait: 
             for path in files:
                 bar.update(task, description=f"ingest {path.name}")
                 started = time.perf_counter()
+                doc = None
                 try:
                     doc = ingest_file(path)
                     for stage, seconds in doc.timings.items():
@@ -182,23 +197,44 @@ def ingest_paths(paths: list[Path], home: Path, progress: bool = True, *, wait: 
                         reason = f"same document id {doc.meta.doc_id!r} as {earlier}; not ingested twice"
                         report.skipped.append(str(path))
                         report.failures.append((str(path), reason))
-                        bar.advance(task)
-                        continue
-                    seen[doc.meta.doc_id] = path.name
-                    entry = ingest_document(store, doc, stages)
+                        doc = None
+                    else:
+                        seen[doc.meta.doc_id] = path.name
                 except IngestError as exc:
                     log.warning("%s: %s", path.name, exc.reason)
                     report.failures.append((str(path), exc.reason))
                 except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
                     log.exception("%s: unexpected error", path.name)
                     report.failures.append((str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
-                else:
-                    entry.seconds = round(time.perf_counter() - started, 3)
-                    report.documents.append(entry)
+                if doc is not None:
+                    if on_analysed is not None:
+                        on_analysed(doc)  # outside the per-file guard: its failure stops the batch
+                    entry = _store_document(store, doc, stages, report, path)
+                    if entry is not None:
+                        entry.seconds = round(time.perf_counter() - started, 3)
+                        report.documents.append(entry)
                 settle()
                 bar.advance(task)
     report.stage_seconds = dict(stages)
     return report
+
+
+def _store_document(
+    store: GraphStore, doc: IngestedDocument, stages: dict[str, float], report: IngestReport, path: Path
+) -> DocumentReport | None:
+    """``ingest_document`` with a failure recorded in ``report`` instead of raised (one bad file)."""
+    from ingest.errors import IngestError
+
+    try:
+        return ingest_document(store, doc, stages)
+    except IngestError as exc:
+        log.warning("%s: %s", path.name, exc.reason)
+        report.failures.append((str(path), exc.reason))
+        return None
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        log.exception("%s: unexpected error", path.name)
+        report.failures.append((str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
+        return None
 
 
 def refresh_inferences(store: GraphStore) -> int:

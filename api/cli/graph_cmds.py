@@ -35,22 +35,45 @@ def _open_read(home: Path):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest report as JSON.")
 @click.option("--no-search", is_flag=True, help="Only update the graph, not the search index.")
+@click.option(
+    "--serial",
+    is_flag=True,
+    help="Embed passages after the graph side instead of in a second process beside it "
+    "(also: BELEIDSGRAAF_INGEST_OVERLAP=off).",
+)
 @no_wait_option
 @click.pass_context
 @user_errors
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_search: bool, no_wait: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    no_search: bool,
+    serial: bool,
+    no_wait: bool,
 ) -> None:
     """Ingest files or folders (txt, pdf, html, xml, docx) into the graph and the search index."""
-    from graph.build import ingest_paths
-    from graph.writelock import write_lock
-    from search.index import check
+    from search.embed_worker import EmbeddingFailed
+    from search.ingest_index import ingest_and_index
 
     home = ctx.obj["home"]
-    with write_lock(home, "ingest", wait=not no_wait):  # from the first graph write to the index swap
-        report = ingest_paths(list(paths), home, progress=not as_json and sys.stderr.isatty())
-        if not no_search and (report.documents or not check(home)["in_sync"]):
-            refresh_search(home, purpose="ingest")
+    try:
+        result = ingest_and_index(
+            list(paths),
+            home,
+            progress=not as_json and sys.stderr.isatty(),
+            wait=not no_wait,
+            search=not no_search,
+            overlap=False if serial else None,
+        )
+    except EmbeddingFailed as exc:
+        err.print(
+            f"[red]ingest stopped:[/] {exc}\nDocuments ingested before it stay in the graph; the search "
+            "index was not updated (`beleidsgraaf reindex` rebuilds it).",
+            highlight=False,
+        )
+        sys.exit(1)
+    report = result.report
     if as_json:
         print_json(report.to_dict())
     else:
