@@ -1,5 +1,6 @@
 """Run every benchmark (slow; `make bench`): ingest, search at scale, server under load, embedding runtimes,
-reasoning, and the country.
+reasoning, end-to-end ingest before/after (``bench_overlap``: ``$BENCH_OVERLAP_DOCUMENTS`` generated
+documents, default 60, beside the checkout in ``$BENCH_BASELINE`` when set), and the country.
 
 The country benchmark ingests ``$BENCH_COUNTRY_DOCUMENTS`` synthetic documents (default 300; hours on
 this 2-core machine) and extrapolates to all 3,420; set it to 3420 for the full-size run.
@@ -10,7 +11,15 @@ from __future__ import annotations
 import os
 import sys
 
-from benchmarks import bench_country, bench_embed, bench_ingest, bench_load, bench_reason, bench_search
+from benchmarks import (
+    bench_country,
+    bench_embed,
+    bench_ingest,
+    bench_load,
+    bench_overlap,
+    bench_reason,
+    bench_search,
+)
 
 
 def main() -> None:
@@ -22,6 +31,7 @@ def main() -> None:
         (bench_load, []),
         (bench_embed, []),
         (bench_reason, []),
+        (bench_overlap, ["--documents", os.environ.get("BENCH_OVERLAP_DOCUMENTS", "60")]),
         (bench_country, country),
     ):
         sys.argv = [module.__name__, *args]

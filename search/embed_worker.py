@@ -77,11 +77,11 @@ def _child(tasks, results, stop, cache: str, model: str, runtime: str, threads: 
         results.put(("ready", 0, 0))
         done = False
         while not done and not stop.is_set():
+            if os.getppid() != parent:  # the parent died (kill -9): nobody will read the cache
+                return
             try:
                 item = tasks.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                if os.getppid() != parent:  # the parent died (kill -9): nobody will read the cache
-                    return
                 continue
             texts: list[str] = []
             documents = 0
