@@ -11,9 +11,10 @@ same for every variant. Variants:
 - ``before``: the checkout given by ``--baseline`` (e.g. the session-start code): graph ingest of every
   document, then the index refresh embeds every passage;
 - ``serial``: this code with ``BELEIDSGRAAF_INGEST_OVERLAP=off`` (the same two steps);
-- ``overlapped``: this code as it runs by default (embedding workers beside the graph side: one
-  single-threaded process per CPU);
-- ``overlapped-1x2``: the same with one embedding process of two threads (the other split).
+- ``overlapped``: this code as it runs by default (one embedding worker beside the graph side, running
+  one single-threaded model call per CPU side by side);
+- ``overlapped-1thread``: the same with one model call at a time in the worker (the graph side keeps a
+  core to itself); ``overlapped-2x1``: two workers of one call each (two models in memory).
 
 Rounds interleave the variants (order reversed every other round) because the machine is shared;
 the load average before and after each run is reported beside it. Per run: wall seconds, seconds per

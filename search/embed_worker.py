@@ -6,9 +6,10 @@ idles during the graph side. ``EmbedWorker`` starts child processes that embed t
 sent into the embedding cache (search.embed, keyed by text hash) while the parent goes on with the
 next document; the index refresh at the end then finds the vectors cached.
 
-Each child loads its own model with ``threads`` compute threads (default 1; one child per CPU): three
-single-threaded processes on two cores keep both cores busy while the graph side runs and after it
-ends, without onnxruntime's thread pool spinning against the graph process (measured in the README).
+One child by default: the runtime runs single-threaded, non-spinning model calls side by side
+(``$BELEIDSGRAAF_EMBED_THREADS``, default one per CPU), so the child and the graph process keep both
+cores busy while the graph side runs, and the child has both when it ends (split measured in the
+README).
 A child that fails is reported by the next ``submit`` or by ``finish`` as :class:`EmbeddingFailed`,
 never by a hang: the parent only ever waits with a timeout and checks that the children are alive,
 and a child exits when its parent is gone. Leaving the context (an error, Ctrl-C in the parent) kills
@@ -25,8 +26,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -44,36 +44,14 @@ class EmbeddingFailed(RuntimeError):
         self.reason = reason
 
 
-@contextmanager
-def _limited_cpus(count: int | None) -> Iterator[None]:
-    """Run the block on at most ``count`` CPUs, then restore the mask.
-
-    onnxruntime (and torch) size their thread pools from the CPUs the creating thread may use, so a
-    model loaded here gets ``count`` compute threads; afterwards the process may run on any CPU again.
-    """
-    if not count or not hasattr(os, "sched_setaffinity"):
-        yield
-        return
-    allowed = sorted(os.sched_getaffinity(0))
-    if count >= len(allowed):
-        yield
-        return
-    os.sched_setaffinity(0, set(allowed[:count]))
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, set(allowed))
-
-
-def _child(tasks, results, stop, cache: str, model: str, runtime: str, threads: int, parent: int) -> None:
+def _child(tasks, results, stop, cache: str, model: str, runtime: str, parent: int) -> None:
     """The worker process: embed what arrives on ``tasks`` into the cache until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop (Ctrl-C goes to both)
     try:
         from search.embed import embed_passages_with_stats
         from search.model import load_model
 
-        with _limited_cpus(threads):
-            load_model(model, runtime)
+        load_model(model, runtime)
         results.put(("ready", 0, 0))
         done = False
         while not done and not stop.is_set():
@@ -108,18 +86,18 @@ def _child(tasks, results, stop, cache: str, model: str, runtime: str, threads: 
 class EmbedWorker:
     """Child processes embedding documents' passage texts into the embedding cache ``cache``.
 
-    ``processes`` children share one queue of documents, each with a model of ``threads`` compute
-    threads. Use as a context manager: ``submit`` each document's texts, then ``finish`` (waits until
-    the children have embedded everything queued); leaving the block kills children still running
-    (an exception or Ctrl-C in the parent).
+    ``processes`` children share one queue of documents, each with its own model (running
+    search.runtime.embed_threads() model calls side by side). Use as a context manager: ``submit``
+    each document's texts, then ``finish`` (waits until the children have embedded everything
+    queued); leaving the block kills children still running (an exception or Ctrl-C in the parent).
     """
 
-    def __init__(self, cache: Path, model: str, runtime: str, *, processes: int = 1, threads: int = 1):
+    def __init__(self, cache: Path, model: str, runtime: str, *, processes: int = 1):
         ctx = mp.get_context("spawn")  # a fresh interpreter: no copy of the parent's heap or threads
         self._tasks = ctx.Queue()
         self._results = ctx.Queue()
         self._stop = ctx.Event()
-        args = (self._tasks, self._results, self._stop, str(cache), model, runtime, threads, os.getpid())
+        args = (self._tasks, self._results, self._stop, str(cache), model, runtime, os.getpid())
         self._processes = [
             ctx.Process(target=_child, args=args, name=f"beleidsgraaf-embed-{i}", daemon=True)
             for i in range(max(1, processes))

@@ -28,8 +28,8 @@ from ingest.model import IngestedDocument
 log = logging.getLogger(__name__)
 
 OVERLAP_ENV = "BELEIDSGRAAF_INGEST_OVERLAP"  # auto (default) | on | off
-WORKERS_ENV = "BELEIDSGRAAF_EMBED_WORKERS"  # embedding processes (default: one per usable CPU)
-WORKER_THREADS_ENV = "BELEIDSGRAAF_EMBED_WORKER_THREADS"  # compute threads of each (default 1)
+WORKERS_ENV = "BELEIDSGRAAF_EMBED_WORKERS"  # embedding processes (default 1; each runs the runtime's
+# $BELEIDSGRAAF_EMBED_THREADS model calls side by side)
 
 
 @dataclass
@@ -129,11 +129,8 @@ def ingest_and_index(
             from search.model import configured_model, configured_runtime
 
             model, runtime = configured_model(), configured_runtime()
-            processes = _setting(WORKERS_ENV, _cpus())
-            threads = _setting(WORKER_THREADS_ENV, 1)
-            with EmbedWorker(
-                cache_path(home), model, runtime, processes=processes, threads=threads
-            ) as worker:
+            processes = _setting(WORKERS_ENV, 1)
+            with EmbedWorker(cache_path(home), model, runtime, processes=processes) as worker:
                 report = ingest_paths(
                     paths,
                     home,
