@@ -81,11 +81,12 @@ def run(documents: int, baseline: Path | None, rounds: int, variants: list[str],
         "before": (baseline, {}),
         "serial": (REPO, {"BELEIDSGRAAF_INGEST_OVERLAP": "off"}),
         "overlapped": (REPO, {}),
-        "overlapped-1x2": (
-            REPO,
-            {"BELEIDSGRAAF_EMBED_WORKERS": "1", "BELEIDSGRAAF_EMBED_WORKER_THREADS": "2"},
-        ),
+        "overlapped-1thread": (REPO, {"BELEIDSGRAAF_EMBED_THREADS": "1"}),
+        "overlapped-2x1": (REPO, {"BELEIDSGRAAF_EMBED_WORKERS": "2", "BELEIDSGRAAF_EMBED_THREADS": "1"}),
     }
+    unknown = [v for v in variants if v not in plans]
+    if unknown:
+        raise SystemExit(f"unknown variant(s) {', '.join(unknown)}: choose from {', '.join(plans)}")
     chosen = [v for v in variants if v != "before" or baseline is not None]
     work = Path(tempfile.mkdtemp(prefix="bench-overlap-"))
     try:
