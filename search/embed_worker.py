@@ -8,8 +8,8 @@ next document; the index refresh at the end then finds the vectors cached.
 
 One child by default: the runtime runs single-threaded, non-spinning model calls side by side
 (``$BELEIDSGRAAF_EMBED_THREADS``, default one per CPU), so the child and the graph process keep both
-cores busy while the graph side runs, and the child has both when it ends (split measured in the
-README).
+cores busy while the graph side runs, and the child has both when it ends (the split is measured
+in the README: "Ingest end to end").
 A child that fails is reported by the next ``submit`` or by ``finish`` as :class:`EmbeddingFailed`,
 never by a hang: the parent only ever waits with a timeout and checks that the children are alive,
 and a child exits when its parent is gone. Leaving the context (an error, Ctrl-C in the parent) kills
