@@ -310,7 +310,7 @@ def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
     from benchmarks import bench_embed
     from graph.build import ingest_paths, remove
     from search.embed import _prompt, passage_text
-    from search.engine import refresh, search_dir
+    from search.index import refresh, search_dir
     from search.model import configured_runtime, load_model
 
     rng = random.Random(7)
