@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
+from ingest.matcher import fold
 from ingest.nlp import lemma_for
 from ontology.disk_cache import cached, content_key
 
@@ -61,17 +61,11 @@ def lemma(word: str) -> str:
     return lemma_for(word)
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics (casuïstiek = casuistiek), hyphenated compounds kept as one token."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def tokenize(text: str) -> list[str]:
     """Lemmatised content tokens of ``text``: hyphen parts are also split (AVE-methodiek → ave, methodiek)."""
     out: list[str] = []
     stop = _stop_words()
-    for match in _WORD.finditer(_fold(text)):
+    for match in _WORD.finditer(fold(text)):
         word = match.group(0)
         parts = [word] if "-" not in word else [word.replace("-", ""), *word.split("-")]
         for part in parts:
