@@ -118,15 +118,17 @@ def embed_passages_with_stats(
     progress: bool = False,
     runtime: str | None = None,
     prompt_kind: str = "passage",
+    alone: bool = False,
 ) -> tuple[np.ndarray, int]:
     """Vectors (n × dim, L2-normalised) for passage texts, and how many had to be computed (not cached).
 
     ``prompt_kind`` "query" embeds the texts with the query prompt instead (e5's advice for symmetric
     tasks such as comparing two goals); the cache key includes the prompt, so the two never mix.
+    ``alone`` encodes each text in a batch of its own (see ``embed_each``), cached under its own key.
     """
     name = configured_model(model)
     runtime = configured_runtime(runtime)
-    key = model_key(name, runtime)
+    key = model_key(name, runtime) + ("|alone" if alone else "")
     st = load_model(name, runtime)
     prompt = _prompt(st, prompt_kind)
     full = [prompt + t for t in texts]
@@ -142,7 +144,9 @@ def embed_passages_with_stats(
             len(set(hashes)) - len(todo),
             key,
         )
-        _embed_missing(st, todo, by_hash, known, store, key, progress and len(todo) >= PROGRESS_MIN)
+        _embed_missing(
+            st, todo, by_hash, known, store, key, progress and len(todo) >= PROGRESS_MIN, alone=alone
+        )
     dim = (getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)()
     out = np.zeros((len(texts), dim), dtype=np.float32)
     for i, h in enumerate(hashes):
@@ -158,6 +162,8 @@ def _embed_missing(
     store: EmbeddingCache | None,
     key: str,
     progress: bool,
+    *,
+    alone: bool = False,
 ) -> None:
     # Longest first keeps batches of similar length (less padding) and the time estimate honest.
     todo = sorted(todo, key=lambda h: -len(by_hash[h]))
@@ -179,7 +185,8 @@ def _embed_missing(
     try:
         for i in range(0, len(todo), CHUNK):
             part = todo[i : i + CHUNK]
-            vectors = _encode(st, [by_hash[h] for h in part])
+            texts = [by_hash[h] for h in part]
+            vectors = np.vstack([_encode(st, [t]) for t in texts]) if alone else _encode(st, texts)
             fresh = dict(zip(part, vectors, strict=True))
             known.update(fresh)
             if store:
@@ -245,21 +252,6 @@ def embed_each(
     Goal alignment needs the same vector for the same text whatever was embedded before, in any store;
     these are few, short texts, so one at a time costs little.
     """
-    name = configured_model(model)
-    runtime = configured_runtime(runtime)
-    key = model_key(name, runtime) + "|alone"
-    st = load_model(name, runtime)
-    full = [_prompt(st, prompt_kind) + t for t in texts]
-    hashes = [_sha(t) for t in full]
-    store = EmbeddingCache(cache) if cache is not None else None
-    known = store.get_many(key, hashes) if store else {}
-    fresh: dict[str, np.ndarray] = {}
-    for sha, text in zip(hashes, full, strict=True):
-        if sha not in known and sha not in fresh:
-            fresh[sha] = _encode(st, [text])[0]
-    if fresh:
-        log.info("embedding %d texts one at a time (%d cached) with %s", len(fresh), len(known), key)
-        if store:
-            store.put_many(key, fresh)
-        known.update(fresh)
-    return np.array([known[h] for h in hashes], dtype=np.float32).reshape(len(hashes), -1)
+    return embed_passages_with_stats(
+        texts, model, cache=cache, runtime=runtime, prompt_kind=prompt_kind, alone=True
+    )[0]
