@@ -98,7 +98,7 @@ def generate(dest: Path, documents: int, corpus: Path, seed: int = 13) -> list[P
     dest.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     for i in range(documents):
-        code, name = munis[i // DOCS_PER_MUNICIPALITY]
+        code, name = munis[(i // DOCS_PER_MUNICIPALITY) % len(munis)]  # the extra document wraps around
         template = rng.choice(metas)
         start = rng.randint(2015, 2025)
         end = start + rng.randint(1, 4)
