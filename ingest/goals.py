@@ -12,6 +12,7 @@ Each goal is linked to the theme of its section path.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from ingest.blocks import goal_types
@@ -21,6 +22,8 @@ from ingest.model import Goal
 from ontology import language
 
 MIN_GOAL_WORDS = 3
+RESTATED_SHARE = 0.8  # share of a goal's content lemmas found in another goal: the same ambition
+MIN_RESTATED_LEMMAS = 3  # fewer content lemmas say too little to call two goals the same
 _MARKER_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*!]\s*)?(?:\(?\d{1,2}[.)]\s*|\(?[a-z][.)]\s+)?")
 
 
@@ -57,12 +60,17 @@ def goal_type_of_sentence(text: str) -> str | None:
 def extract_goals(
     doc_id: str, analysed: list[AnalysedChunk], source: str, clean_offsets: list[int]
 ) -> list[Goal]:
-    """Goals in document order, de-duplicated on their text."""
+    """Goals in document order, de-duplicated on their text; a sentence that restates a goal listed
+    under a goal heading of the same theme is that goal (``drop_restated``)."""
     block_types = goal_types()
     goals: list[Goal] = []
     seen: set[str] = set()
+    lemmas: dict[str, frozenset[str]] = {}
+    from_sentence: set[str] = set()
 
-    def add(ac: AnalysedChunk, s: int, e: int, goal_type: str, group: str | None) -> None:
+    def add(
+        ac: AnalysedChunk, s: int, e: int, goal_type: str, group: str | None, sentence: bool = False
+    ) -> None:
         raw = ac.chunk.passage.text[s:e]
         marker = _MARKER_RE.match(raw)
         s += marker.end() if marker else 0
@@ -71,9 +79,13 @@ def extract_goals(
             return
         seen.add(_norm(text))
         themes = ac.chunk.passage.theme_ids
+        goal_id = f"{doc_id}/goal/{len(goals) + 1}"
+        lemmas[goal_id] = _content_lemmas(ac, s, e)
+        if sentence:
+            from_sentence.add(goal_id)
         goals.append(
             Goal(
-                id=f"{doc_id}/goal/{len(goals) + 1}",
+                id=goal_id,
                 text=text,
                 goal_type=goal_type,
                 theme_id=themes[0] if themes else None,
@@ -109,5 +121,38 @@ def extract_goals(
                 continue
             goal_type = goal_type_of_sentence(sent.text)
             if goal_type:
-                add(ac, sent.start, sent.end, goal_type, group)
-    return goals
+                add(ac, sent.start, sent.end, goal_type, group, sentence=True)
+    return drop_restated(doc_id, goals, lemmas, from_sentence)
+
+
+def _content_lemmas(ac: AnalysedChunk, s: int, e: int) -> frozenset[str]:
+    span = ac.doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return frozenset()
+    return frozenset(
+        (t.lemma_ or t.text).lower() for t in span if t.is_alpha and not t.is_stop and len(t.text) > 1
+    )
+
+
+def restates(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two goals state the same ambition: nearly all content lemmas of the shorter are in the other
+    ("We willen ondermijnende criminaliteit voorkomen en bestrijden." after the ambition "Het
+    voorkomen en bestrijden van ondermijnende criminaliteit, door:")."""
+    small = min(len(a), len(b))
+    return small >= MIN_RESTATED_LEMMAS and len(a & b) >= RESTATED_SHARE * small
+
+
+def drop_restated(
+    doc_id: str, goals: list[Goal], lemmas: dict[str, frozenset[str]], from_sentence: set[str]
+) -> list[Goal]:
+    """Goals without the sentences that restate a goal listed under a goal heading of the same theme
+    (a plan that states a chapter's ambition as a heading's statement and again in its running text
+    has one ambition, not two); renumbered in document order."""
+    listed = [g for g in goals if g.id not in from_sentence]
+    kept = [
+        g
+        for g in goals
+        if g.id not in from_sentence
+        or not any(h.theme_id == g.theme_id and restates(lemmas[h.id], lemmas[g.id]) for h in listed)
+    ]
+    return [replace(g, id=f"{doc_id}/goal/{n}") for n, g in enumerate(kept, 1)]

@@ -125,6 +125,8 @@ class AlignSettings:
     prompt: str = "query"  # the model prompt goals are embedded with (search.embed prompt kinds)
     mutual_floor: float | None = 0.92  # score from which two goals that are each other's best match pair
     same_text: float = 0.985  # cosine from which two wordings count as the same goal
+    split_floor: float | None = 0.94  # score from which a second goal of B continues an ambition of A
+    split_margin: float = 0.05  # ... when it scores at most this much below the ambition's first pair
 
 
 @dataclass(frozen=True)
@@ -270,13 +272,15 @@ def align_goals(
 ) -> list[Alignment]:
     """Pair each goal of the newer document with the goal of the older one it continues, if any.
 
-    Goals are dicts with ``text``, ``theme``, ``targets`` and (optionally) ``concepts``. Identical
-    normalised texts pair first; then, best pair first and one-to-one, goals under the same theme
+    Goals are dicts with ``text``, ``theme``, ``targets`` and (optionally) ``concepts`` and ``type``.
+    Identical normalised texts pair first; then, best pair first and one-to-one, goals under the same theme
     whose score (the embeddings' cosine plus ``lexical_weight`` × shared content words plus
     ``concept_weight`` × shared vocabulary concepts, rescaled by ``csls`` if asked, plus
     ``target_bonus`` when both carry a target of the same unit) reaches ``same_theme``; then the
     remaining goals across themes at ``other_theme``; then (with ``mutual_floor``) goals that are
-    each other's best match, within a theme first. Each pair gets its relation (``goal_relation``).
+    each other's best match, within a theme first; then (with ``split_floor``) a second goal of B that
+    restates an ambition of A already paired (``_split_ambitions``): a goal of A may continue in two
+    goals of B, a goal of B continues at most one of A. Each pair gets its relation (``goal_relation``).
     ``embed`` should embed with ``settings.prompt`` (``default_embedder(home, settings.prompt)``).
     """
     settings = settings or AlignSettings()
@@ -312,10 +316,48 @@ def align_goals(
             for matrix in (within, scores):  # the same theme first, here too
                 for i, j in _mutual(matrix, settings.mutual_floor, used_a, used_b):
                     pairs.append((i, j, float(sims[i, j]), "meaning"))
+        if settings.split_floor is not None:
+            ambitions = [g.get("type") == AMBITION_TYPE for g in goals_a]
+            for i, j in _split_ambitions(
+                pairs, scores, ambitions, settings.split_floor, settings.split_margin
+            ):
+                pairs.append((i, j, float(sims[i, j]), "meaning"))
     out = []
     for i, j, sim, match in sorted(pairs):
         relation, changes = goal_relation(goals_a[i], goals_b[j], sim, match, settings)
         out.append(Alignment(i, j, round(sim, 4), match, relation, changes))
+    return out
+
+
+AMBITION_TYPE = "ambitie"  # ingest's goal type of a chapter's ambition (ontology/cues.json goal blocks)
+
+
+def _split_ambitions(
+    pairs: list[tuple[int, int, float, str]],
+    scores: np.ndarray,
+    ambitions: Sequence[bool],
+    floor: float,
+    margin: float,
+) -> list[tuple[int, int]]:
+    """Second pairs of an ambition: a goal of B still unpaired whose best match is an ambition of A
+    that is already paired, scoring at least ``floor`` and at most ``margin`` below that first pair.
+
+    A plan states a chapter's ambition once ("De veiligheidsbeleving is hoog en inwoners en ondernemers
+    voelen zich veilig"); its successor, or another municipality, often restates it in two sentences (a
+    mission and a measure of feeling safe). One-to-one pairing leaves the second one "new". Objectives
+    (list items) stay one-to-one: there a second candidate is far more often another objective."""
+    first: dict[int, float] = {}
+    paired_b = set()
+    for i, j, _, match in pairs:
+        first.setdefault(i, 2.0 if match == "text" else float(scores[i, j]))
+        paired_b.add(j)
+    out = []
+    for j in range(scores.shape[1]):
+        if j in paired_b:
+            continue
+        i = int(scores[:, j].argmax())
+        if ambitions[i] and i in first and scores[i, j] >= max(floor, first[i] - margin):
+            out.append((i, j))
     return out
 
 

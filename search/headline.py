@@ -148,10 +148,13 @@ def _goals(goals: dict[str, list[dict]], template: str, names: dict[str, str]) -
     kept = goals["kept"]
     by_relation = {rel: [g for g in kept if g["relation"] == rel] for rel in RELATION_WORDS}
     parts = [f"{len(items)} {RELATION_WORDS[rel]}" for rel, items in by_relation.items() if items]
+    continued = len({g["id_a"] for g in kept})  # an ambition of A may continue in two goals of B
     how = f" ({', '.join(parts)})" if parts else ""
+    if continued != len(kept):
+        how = f" als {len(kept)} doelen{how}"
     text = template.format(
-        n_a=len(kept) + len(goals["removed"]),
-        kept=len(kept),
+        n_a=continued + len(goals["removed"]),
+        kept=continued,
         added=len(goals["added"]),
         removed=len(goals["removed"]),
         how=how,

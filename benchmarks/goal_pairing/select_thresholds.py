@@ -19,7 +19,11 @@ Procedure (run on demand, not in the tests):
    project's embedding model. Precision, recall and F1 of the pairs are computed per part.
 2. The chosen setting has precision >= 0.8 on both parts and the highest mean F1 of the two parts (ties:
    higher real F1, then higher thresholds — the more conservative choice). Relation accuracy of the
-   correctly found pairs is reported beside it.
+   correctly found pairs is reported beside it. Precision counts found pairs; recall counts the gold
+   goals of B found at least once (a goal of A may pair twice, so a second right pair adds no recall).
+3. Stage 2: the stage-1 choice without and with second pairs of an ambition (``split_floor`` x
+   ``split_margin``), chosen by the same rule (ties: no second pairs, then the higher floor and the
+   smaller margin).
 
     PYTHONPATH=. python benchmarks/goal_pairing/select_thresholds.py --store STORE [--store STORE2 ...]
     ... --only-default      # score the current defaults only (before/after measurements)
@@ -66,15 +70,28 @@ def _sources(goals_a: list[dict], source: int | str | list, where: str) -> list[
     """The A goals a rewording names: a goal number (older files), or a normalised prefix or substring
     of the goal's text (robust to extraction changes), or a list of them (a merge: any one counts)."""
     if isinstance(source, list):
-        return [i for s in source for i in _sources(goals_a, s, where)]
-    if isinstance(source, int):
-        found = [i for i, g in enumerate(goals_a) if g.get("id", "").rsplit("/", 1)[-1] == str(source)]
-    else:
-        key = normalise_text(source)
-        found = [i for i, g in enumerate(goals_a) if key in normalise_text(g["text"])]
+        # alternatives (one ambition stated twice, or a merge): a member the extractor no longer yields
+        # as a goal of its own (ingest.goals.drop_restated) drops out, as long as one member is found
+        found = []
+        for member in source:
+            hits = _matching(goals_a, member)
+            if len(hits) > 1:
+                raise SystemExit(f"{where}: source {member!r} names {len(hits)} goals of side A")
+            found += hits
+        if not found:
+            raise SystemExit(f"{where}: no source of {source!r} names a goal of side A")
+        return list(dict.fromkeys(found))
+    found = _matching(goals_a, source)
     if len(found) != 1:
         raise SystemExit(f"{where}: source {source!r} names {len(found)} goals of side A, not one")
     return found
+
+
+def _matching(goals_a: list[dict], source: int | str) -> list[int]:
+    if isinstance(source, int):
+        return [i for i, g in enumerate(goals_a) if g.get("id", "").rsplit("/", 1)[-1] == str(source)]
+    key = normalise_text(source)
+    return [i for i, g in enumerate(goals_a) if key in normalise_text(g["text"])]
 
 
 def load_generated(stores: list[Path]) -> list[dict]:
@@ -167,11 +184,12 @@ def load_real(stores: list[Path]) -> list[dict]:
 
 def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
     """Pair precision / recall / F1 over document pairs; gold maps a B index to its acceptable A goals."""
-    found = correct = relation_right = gold_total = 0
+    found = correct = relation_right = gold_total = gold_found = 0
     for side in sides:
         pairs = align_goals(side["a"], side["b"], embed, settings)
         gold, ignore = side["gold"], side["ignore"]
         gold_total += len(gold)
+        hit: set[int] = set()
         for p in pairs:
             if p.b in ignore:
                 continue
@@ -180,8 +198,12 @@ def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
             if p.a in accepted:
                 correct += 1
                 relation_right += accepted[p.a] == p.relation
+                hit.add(p.b)
+        gold_found += len(hit)
+    # precision counts pairs (a goal may pair twice: a split or a merge); recall counts the gold goals
+    # of B found at least once, so a second right pair of an already found goal adds no recall
     precision = correct / found if found else 1.0
-    recall = correct / gold_total if gold_total else 1.0
+    recall = gold_found / gold_total if gold_total else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "precision": round(precision, 3),
@@ -189,6 +211,7 @@ def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
         "f1": round(f1, 3),
         "pairs_found": found,
         "pairs_correct": correct,
+        "gold_found": gold_found,
         "gold_pairs": gold_total,
         "relation_accuracy": round(relation_right / correct, 3) if correct else None,
     }
@@ -199,28 +222,31 @@ def details(sides: list[dict], embed, settings: AlignSettings) -> None:
     generated part (merge, split, target, scope, theme_move, ...), how many were found."""
     per_op: dict[str, list[int]] = {}
     for side in sides:
-        pairs = {p.b: p for p in align_goals(side["a"], side["b"], embed, settings)}
+        pairs: dict[int, list] = {}
+        for p in align_goals(side["a"], side["b"], embed, settings):
+            pairs.setdefault(p.b, []).append(p)
         gold, ignore, ops = side["gold"], side["ignore"], side.get("ops", {})
         print(f"  == {side['name']}")
         for j, goal in enumerate(side["b"]):
-            p = pairs.get(j)
-            accepted = gold.get(j, {})
             if j in ignore:
                 continue
-            if p and p.a in accepted:
-                tag = "ok  "
-            elif p:
-                tag = "WRONG"
-            elif accepted:
-                tag = "MISS "
-            else:
-                continue
-            if j in ops:
-                per_op.setdefault(ops[j], [0, 0])[0] += tag == "ok  "
-                per_op[ops[j]][1] += 1
-            partner = side["a"][p.a]["text"][:70] if p else side["a"][next(iter(accepted))]["text"][:70]
-            score = f"{p.similarity:.3f} {p.relation}" if p else ""
-            print(f"    {tag} {goal['text'][:70]!r} ~ {partner!r} {score}")
+            accepted = gold.get(j, {})
+            found = pairs.get(j) or [None]
+            for k, p in enumerate(found):
+                if p and p.a in accepted:
+                    tag = "ok  "
+                elif p:
+                    tag = "WRONG"
+                elif accepted:
+                    tag = "MISS "
+                else:
+                    continue
+                if j in ops and k == 0:
+                    per_op.setdefault(ops[j], [0, 0])[0] += any(q and q.a in accepted for q in found)
+                    per_op[ops[j]][1] += 1
+                partner = side["a"][p.a]["text"][:70] if p else side["a"][next(iter(accepted))]["text"][:70]
+                score = f"{p.similarity:.3f} {p.relation}" if p else ""
+                print(f"    {tag} {goal['text'][:70]!r} ~ {partner!r} {score}")
     if per_op:
         print("  found per operation:", {op: f"{n}/{t}" for op, (n, t) in sorted(per_op.items())})
 
@@ -266,9 +292,25 @@ def grid_settings() -> list[AlignSettings]:
                 lexical_weight=lex,
                 concept_weight=conc,
                 mutual_floor=None if below is None else round(same - below, 2),
+                split_floor=None,
             )
         )
     return list(dict.fromkeys(out))
+
+
+SPLIT_FLOORS = (0.92, 0.94, 0.96, 0.98, 1.0)
+SPLIT_MARGINS = (0.02, 0.05, 0.1)
+
+
+def split_settings(best: AlignSettings) -> list[AlignSettings]:
+    """Stage 2: the stage-1 choice without and with second pairs of an ambition (``split_floor`` x
+    ``split_margin``); the other fields stay as stage 1 chose them."""
+    if "split_floor" not in {f.name for f in dataclasses.fields(AlignSettings)}:
+        return [best]
+    return [dataclasses.replace(best, split_floor=None)] + [
+        dataclasses.replace(best, split_floor=f, split_margin=m)
+        for f, m in itertools.product(SPLIT_FLOORS, SPLIT_MARGINS)
+    ]
 
 
 def _embedders(home: Path) -> dict[str, object]:
@@ -299,7 +341,8 @@ def _line(part: str, result: dict) -> str:
     return (
         f"  {part:9s} P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}"
         f"  ({result['pairs_correct']} of {result['pairs_found']} found pairs right,"
-        f" {result['gold_pairs']} gold; relation right {result['relation_accuracy']})"
+        f" {result.get('gold_found', '?')} of {result['gold_pairs']} gold found;"
+        f" relation right {result['relation_accuracy']})"
     )
 
 
@@ -323,8 +366,18 @@ def main() -> None:
             if args.details:
                 details(sides, _embed_for(embedders, settings), settings)
         return
+    best, grid = _choose(grid_settings(), parts, embedders, args.json, "stage 1")
+    best, _ = _choose(split_settings(best[0]), parts, embedders, args.json, "stage 2")
+    print("chosen:", vars(best[0]))
+    for name, result in best[1].items():
+        print(_line(name, result))
+
+
+def _choose(settings_list: list[AlignSettings], parts: dict, embedders: dict, as_json: bool, stage: str):
+    """Score every setting on both parts; the best has precision >= 0.8 on both and the highest mean F1
+    (ties: real F1, then the more conservative setting: higher thresholds, no second pairs)."""
     grid = []
-    for settings in grid_settings():
+    for settings in settings_list:
         embed = _embed_for(embedders, settings)
         results = {name: score(sides, embed, settings) for name, sides in parts.items()}
         grid.append((settings, results))
@@ -335,20 +388,26 @@ def main() -> None:
     def key(g):
         settings, results = g
         mean_f1 = sum(r["f1"] for r in results.values()) / len(results)
-        return (round(mean_f1, 3), results["real"]["f1"], settings.same_theme, settings.other_theme)
+        split_floor = getattr(settings, "split_floor", None)
+        return (
+            round(mean_f1, 3),
+            results["real"]["f1"],
+            settings.same_theme,
+            settings.other_theme,
+            9.0 if split_floor is None else split_floor,
+            -getattr(settings, "split_margin", 0.0),
+        )
 
     pool = [g for g in grid if eligible(g[1])] or grid
     best = max(pool, key=key)
-    if args.json:
+    if as_json:
         print(json.dumps([{**vars(s), **{k: r for k, r in res.items()}} for s, res in grid], indent=1))
-    print("top settings (mean F1 of the parts, precision >= 0.8 on both):")
+    print(f"{stage}: top settings (mean F1 of the parts, precision >= 0.8 on both):")
     for settings, results in sorted(pool, key=key, reverse=True)[:10]:
         print(" ", {k: v for k, v in vars(settings).items()})
         for name, result in results.items():
             print("  ", _line(name, result))
-    print("chosen:", vars(best[0]))
-    for name, result in best[1].items():
-        print(_line(name, result))
+    return best, grid
 
 
 if __name__ == "__main__":

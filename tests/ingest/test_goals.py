@@ -22,6 +22,8 @@ Het voorkomen en bestrijden van ondermijnende criminaliteit in de gemeente, door
 
 De doelstellingen voor 2024 – 2027
 
+We willen ondermijnende criminaliteit in de gemeente voorkomen en bestrijden.
+
 {BODY}
 
 Versterken informatiepositie
@@ -111,3 +113,19 @@ Deze ambitie willen we bereiken door:
     texts = [g.text for g in doc.goals]
     assert "Het versterken van het zicht op de lokale jeugd en jeugdgroepen" in texts
     assert not any(t.startswith("Deze ambitie willen we bereiken") for t in texts)
+
+
+def test_a_sentence_restating_the_ambition_of_its_chapter_is_not_a_second_goal():
+    texts = [g.text for g in _goals()]
+    assert "Het voorkomen en bestrijden van ondermijnende criminaliteit in de gemeente, door:" in texts
+    assert not any(t.startswith("We willen ondermijnende criminaliteit") for t in texts)
+    assert [g.id for g in _goals()] == [f"g/goal/{n}" for n in range(1, len(texts) + 1)]
+
+
+def test_restating_means_nearly_all_content_words_of_the_shorter_goal_recur():
+    from ingest.goals import restates
+
+    ambition = frozenset({"voorkomen", "bestrijden", "ondermijnend", "criminaliteit", "gemeente"})
+    assert restates(ambition, frozenset({"ondermijnend", "criminaliteit", "voorkomen", "bestrijden"}))
+    assert not restates(ambition, frozenset({"ondermijnend", "criminaliteit", "meldpunt", "inrichten"}))
+    assert not restates(ambition, frozenset({"criminaliteit", "voorkomen"}))  # too short to tell

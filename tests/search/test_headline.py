@@ -91,6 +91,23 @@ def test_a_sentence_that_opens_with_a_bracket_still_starts_with_a_capital():
 
 def test_a_sentence_that_opens_with_a_number_is_left_as_it_is():
     result = _comparison()
-    result["goals"]["kept"] = [_item("goal:2", "Veilig uitgaan", a=1, b=1, relation="reworded")]
+    result["goals"]["kept"] = [
+        _item("goal:2", "Veilig uitgaan", a=1, b=1, id_a="goal:1", relation="reworded")
+    ]
     goals = headline(result, "Hengelo", "Haaksbergen", "municipalities")["sentences"][-1]
     assert goals["text"].startswith("1 van de 2 doelen van Hengelo komen terug bij Haaksbergen")
+
+
+def test_an_ambition_continued_in_two_goals_counts_once_among_the_older_goals():
+    result = _comparison()
+    result["goals"]["kept"] = [
+        _item("goal:b1", "Inwoners voelen zich veilig", a=1, b=1, id_a="goal:a1", relation="reworded"),
+        _item("goal:b2", "Onze missie: een veilige gemeente", a=1, b=1, id_a="goal:a1", relation="reworded"),
+        _item("goal:b3", "Meer meldingen", a=1, b=1, id_a="goal:a2", relation="sharpened"),
+    ]
+    goals = next(s for s in headline(result, "Plan 2021", "Plan 2024")["sentences"] if s["kind"] == "goals")
+    # 2 goals of A continue (in 3 goals of B); 1 dropped: 3 goals of A in all
+    assert goals["text"] == (
+        "Van de 3 doelen van Plan 2021 lopen er 2 door in Plan 2024 als 3 doelen (1 aangescherpt,"
+        " 2 anders verwoord); 0 doelen zijn nieuw en 1 vervallen."
+    )
