@@ -76,6 +76,31 @@ def shared_words(texts_a: Sequence[str], texts_b: Sequence[str]) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=1)
+def _municipality_names() -> re.Pattern[str]:
+    """Every municipality name (current, dissolved, aliases) as written, capitalised: one pattern."""
+    from ontology.municipalities import load_aliases, load_municipalities
+
+    names = [re.sub(r"\s*\([^)]*\)$", "", r.name) for r in load_municipalities()]
+    names += [alias for _, alias in load_aliases()]
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True) if n)
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w'’-])")
+
+
+_DOUBLE = re.compile(r"\b([Dd]e\s+)?gemeente\s+de gemeente\b")
+
+
+def without_places(text: str) -> str:
+    """The goal with every municipality name it writes (capitalised, as a name is) read as "de gemeente".
+
+    A name says where, not what: two goals of one municipality share it whatever they pursue, and the
+    goals of two municipalities differ in it whatever they share. Both the embeddings and the shared
+    words see it (on the development pairing the name joined "Wassenaar werkt aan … restafval" to
+    "De gemeente Wassenaar zet zich in om wijkgericht … te versterken")."""
+    out = _municipality_names().sub(lambda m: "De gemeente" if m.start() == 0 else "de gemeente", text)
+    return _DOUBLE.sub(lambda m: f"{m.group(1) or ''}gemeente", out)
+
+
 def match_by_meaning(
     texts_a: Sequence[str], texts_b: Sequence[str], embed: Embedder | None, threshold: float
 ) -> list[tuple[int, int, float, str]]:
@@ -126,7 +151,7 @@ class AlignSettings:
     mutual_floor: float | None = 0.92  # score from which two goals that are each other's best match pair
     same_text: float = 0.985  # cosine from which two wordings count as the same goal
     split_floor: float | None = 0.94  # score from which a second goal of B continues an ambition of A
-    split_margin: float = 0.05  # ... when it scores at most this much below the ambition's first pair
+    split_margin: float = 0.02  # ... when it scores at most this much below the ambition's first pair
 
 
 @dataclass(frozen=True)
@@ -287,6 +312,8 @@ def align_goals(
     texts_a = [g["text"] for g in goals_a]
     texts_b = [g["text"] for g in goals_b]
     identical = match_by_meaning(texts_a, texts_b, None, 1.0)
+    texts_a = [without_places(t) for t in texts_a]  # what a goal pursues, not where
+    texts_b = [without_places(t) for t in texts_b]
     used_a = {i for i, *_ in identical}
     used_b = {j for _, j, *_ in identical}
     pairs = [(i, j, 1.0, "text") for i, j, _, _ in identical]

@@ -14,6 +14,8 @@ the other side names the theme without making it a priority: that quote is what 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from graph.rdf import USE_STATUSES
@@ -87,16 +89,34 @@ def _salience(item: dict[str, Any]) -> tuple[int, str]:
     return -quoted, item["label"].casefold()
 
 
+@lru_cache(maxsize=1)
+def _source_categories() -> frozenset[str]:
+    from ontology import language
+
+    return frozenset(language.cues().get("partner_source_categories", []))
+
+
+def _partner_salience(item: dict[str, Any]) -> tuple[bool, int, str]:
+    """Partners in the work before sources of knowledge and data (a research bureau or statistics
+    office whose figures a plan cites is not a shift in who the municipality works with); then as
+    ``_salience``. The source categories are data (cues.json ``partner_source_categories``)."""
+    from ontology.vocabulary import broader_closure, load_concepts
+
+    source = item["id"] in load_concepts() and bool(broader_closure(item["id"]) & _source_categories())
+    return (source, *_salience(item))
+
+
 def _concepts(
     kind: str,
     items: list[dict],
     template: str,
     names: dict[str, str],
     context: dict[str, dict] | None = None,
+    order: Callable[[dict[str, Any]], tuple] = _salience,
 ) -> dict[str, Any] | None:
     if not items:
         return None
-    items = sorted(items, key=_salience)
+    items = sorted(items, key=order)
     labels = [item["label"] for item in items]
     verb = "is" if len(labels) == 1 else "zijn"
     return _sentence(kind, template.format(items=_dutch_list(labels), verb=verb, **names), items, context)
@@ -131,7 +151,13 @@ def headline(result: dict[str, Any], name_a: str, name_b: str, mode: str = "docu
         _concepts("priority_removed", priorities["removed"], templates["priority_removed"], names, themes),
         _concepts("instrument_started", started, templates["instrument_started"], names),
         _concepts("instrument_stopped", stopped, templates["instrument_stopped"], names),
-        _concepts("partner_added", result["partners"]["added"], templates["partner_added"], names),
+        _concepts(
+            "partner_added",
+            result["partners"]["added"],
+            templates["partner_added"],
+            names,
+            order=_partner_salience,
+        ),
     ]
     sentences = [_capitalised(s) for s in sentences if s is not None][: MAX_SENTENCES - 1]
     sentences.append(_goals(result["goals"], templates["goals"], names))

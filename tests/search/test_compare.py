@@ -277,6 +277,23 @@ def test_an_ambition_continues_in_a_second_goal_that_restates_it_nearly_as_well(
     assert [(p.a, p.b) for p in goal_match.align_goals(a, b, embed, off)] == [(0, 0)]
 
 
+@pytest.mark.parametrize(
+    ("text", "neutral"),
+    [
+        (
+            "Wassenaar werkt aan het terugdringen van restafval",
+            "De gemeente werkt aan het terugdringen van restafval",
+        ),
+        ("Inwoners van de gemeente Haaksbergen helpen", "Inwoners van de gemeente helpen"),
+        ("Overlast in Bergen op Zoom verminderen", "Overlast in de gemeente verminderen"),
+        ("Overlast tussen buren verminderen", "Overlast tussen buren verminderen"),  # a word, not a name
+        ("De Ridderkerkers voelen zich veilig", "De Ridderkerkers voelen zich veilig"),
+    ],
+)
+def test_goals_are_compared_without_the_names_of_municipalities(text, neutral):
+    assert goal_match.without_places(text) == neutral
+
+
 def test_an_objective_stays_one_to_one():
     plain = {"same_theme": 0.95, "other_theme": 0.95, "lexical_weight": 0.0, "concept_weight": 0.0}
     a, b, embed = _ambition_sides("doelstelling")

@@ -111,3 +111,16 @@ def test_an_ambition_continued_in_two_goals_counts_once_among_the_older_goals():
         "Van de 3 doelen van Plan 2021 lopen er 2 door in Plan 2024 als 3 doelen (1 aangescherpt,"
         " 2 anders verwoord); 0 doelen zijn nieuw en 1 vervallen."
     )
+
+
+def test_new_partners_in_the_work_come_before_a_research_bureau_whose_figures_are_cited():
+    result = _comparison()
+    result["partners"]["added"] = [
+        _item("partner:bureau_broekhuizen", "Bureau Broekhuizen", b=1),  # kennis- en datapartner
+        _item("partner:halt", "Halt", b=1),
+        _item("partner:politie", "politie", b=1),
+    ]
+    sentence = next(
+        s for s in headline(result, "Plan 2021", "Plan 2024")["sentences"] if s["kind"] == "partner_added"
+    )
+    assert sentence["text"] == "Nieuw als partner in Plan 2024: Halt, politie en Bureau Broekhuizen."
