@@ -56,6 +56,43 @@ class DecideSettings:
 
 
 @dataclass
+class Rows:
+    """Per passage row: its municipality code and document as small integers, and the rows carrying each
+    concept (a fact about it or its section theme). Built once per index (search/engine.py), so grouping
+    a question's candidates by municipality and finding the passages that carry a concept are array
+    operations, not a walk over every passage."""
+
+    codes: list[str]  # municipality codes; code_of[row] indexes it, -1 for a passage without code
+    code_of: np.ndarray
+    doc_of: np.ndarray  # document number per row
+    carrying: dict[str, np.ndarray]  # concept id → rows carrying it
+
+    @classmethod
+    def build(cls, passages: list[dict], concept_rows: dict[str, tuple[np.ndarray, np.ndarray]]) -> Rows:
+        """From the passages and search.fusion.concept_weights (its rows are every carrier, whatever
+        weight; the same test as ``_carries``)."""
+        codes: dict[str, int] = {}
+        docs: dict[str, int] = {}
+        code_of = np.full(len(passages), -1, dtype=np.int32)
+        doc_of = np.zeros(len(passages), dtype=np.int32)
+        for row, p in enumerate(passages):
+            code = p.get("code")
+            if code:
+                code_of[row] = codes.setdefault(code, len(codes))
+            doc_of[row] = docs.setdefault(p.get("doc_id"), len(docs))
+        return cls(list(codes), code_of, doc_of, {cid: rows for cid, (rows, _) in concept_rows.items()})
+
+    def carriers(self, ids: frozenset[str], n: int) -> np.ndarray:
+        """Mask of the rows carrying any of ``ids``."""
+        mask = np.zeros(n, dtype=bool)
+        for cid in ids:
+            rows = self.carrying.get(cid)
+            if rows is not None:
+                mask[rows] = True
+        return mask
+
+
+@dataclass
 class Context:
     """What the decision reads: passages, their relevance and how to test their words."""
 
@@ -65,9 +102,43 @@ class Context:
     relevance: np.ndarray
     allowed: np.ndarray | None
     words: LemmaIndex  # which passages state which lemmas
-    qualifier_cosines: dict[int, np.ndarray]  # qualifier index → cosine per passage
+    qualifier_vectors: list[np.ndarray]  # qualifier index → its vector (cosines computed on first use)
+    vectors: np.ndarray  # passage vectors, row-aligned with ``passages``
     validity: dict[str, dict]  # doc_id → validity entry
     heads: dict[str, frozenset[str]] = field(default_factory=dict)  # doc_id → lemmas of title + opening
+    rows: Rows | None = None  # built from ``passages`` when not given
+    _masks: dict = field(default_factory=dict, repr=False)  # per question: carrier and qualifier masks
+
+    def __post_init__(self) -> None:
+        if self.rows is None:
+            self.rows = Rows.build(self.passages, _concept_rows(self.passages))
+
+    def carriers(self, ids: frozenset[str]) -> np.ndarray:
+        """Mask of the passages carrying any of ``ids`` (``_carries`` is true exactly there)."""
+        key = ("carriers", ids)
+        if key not in self._masks:
+            self._masks[key] = self.rows.carriers(ids, len(self.passages))
+        return self._masks[key]
+
+    def qualifier_stated(self, qi: int, q, settings: DecideSettings) -> np.ndarray:
+        """Mask of the passages that state qualifier ``qi``: every word of one alternative (lemmas,
+        compounds count), or its meaning (cosine ≥ ``qualifier_cosine``)."""
+        key = ("qualifier", qi)
+        if key not in self._masks:
+            mask = np.zeros(len(self.passages), dtype=bool)
+            for alt in q.alternatives:
+                mask |= self.words.stating_all(alt)
+            if qi < len(self.qualifier_vectors):
+                cos = np.asarray(self.vectors @ self.qualifier_vectors[qi])
+                mask |= cos.astype(np.float64) >= settings.qualifier_cosine  # as float(cos[row]) >= it
+            self._masks[key] = mask
+        return self._masks[key]
+
+
+def _concept_rows(passages: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    from search.fusion import FusionSettings, concept_weights
+
+    return concept_weights(passages, FusionSettings())
 
 
 def relevance(cosine: np.ndarray, coverage: np.ndarray, settings: DecideSettings) -> np.ndarray:
@@ -152,16 +223,18 @@ def decide(u: Understood, ctx: Context, settings: DecideSettings) -> tuple[list[
     n = len(passages)
     allowed = ctx.allowed if ctx.allowed is not None else np.ones(n, dtype=bool)
     named = {m["code"] for m in u.municipalities}
-    by_code: dict[str, list[int]] = defaultdict(list)
-    for row in np.nonzero(allowed)[0]:
-        code = passages[row].get("code")
-        if code and (not named or code in named):
-            by_code[code].append(int(row))
-
     groups = u.groups()
     action = [g for g in groups if any(c["type"] in ACTION_TYPES for c in g)]
     required = action or groups
     context_themes = [g for g in groups if g not in required]
+    # A municipality none of whose passages carries a required concept can meet nothing and miss
+    # nothing (``_judge_documents`` skips it): only those that carry one are judged.
+    carrying = None
+    if required:
+        carrying = np.zeros(n, dtype=bool)
+        for g in required:
+            carrying |= ctx.carriers(_group_ids(u, g))
+    by_code = _by_code(ctx.rows, allowed, named, carrying)
     typed = [t for t in u.doc_types if not t.get("answer_noun")]
     anchored = bool(required or u.doc_types or u.validity or u.relation)
     hard = bool(action or typed or u.validity or u.relation)
@@ -188,6 +261,37 @@ def decide(u: Understood, ctx: Context, settings: DecideSettings) -> tuple[list[
     for m in misses:
         m.pop("failed", None)
     return answers, misses[: settings.near_misses]
+
+
+def _group_ids(u: Understood, g: list[dict]) -> frozenset[str]:
+    """The concept ids of a group with everything narrower."""
+    return frozenset().union(*(u.expanded.get(c["id"], frozenset({c["id"]})) for c in g))
+
+
+def _by_code(
+    rows: Rows, allowed: np.ndarray, named: set[str], carrying: np.ndarray | None
+) -> dict[str, list[int]]:
+    """Allowed rows per municipality code (named ones only when the question names some), ascending,
+    municipalities in order of their first row; with ``carrying`` only municipalities with a carrier."""
+    picked = np.nonzero(allowed)[0]
+    code = rows.code_of[picked]
+    keep = code >= 0
+    if named:
+        wanted = [i for i, c in enumerate(rows.codes) if c in named]
+        keep &= np.isin(code, np.asarray(wanted, dtype=np.int32))
+    if carrying is not None:
+        has = np.zeros(len(rows.codes), dtype=bool)
+        has[code[keep & carrying[picked]]] = True
+        keep &= has[np.where(code >= 0, code, 0)]
+    picked, code = picked[keep], code[keep]
+    if not len(picked):
+        return {}
+    order = np.argsort(code, kind="stable")  # rows stay ascending within a code
+    code_sorted, rows_sorted = code[order], picked[order]
+    starts = np.flatnonzero(np.r_[True, code_sorted[1:] != code_sorted[:-1]])
+    parts = np.split(rows_sorted, starts[1:])
+    parts.sort(key=lambda part: part[0])  # municipalities in order of their first row, as before
+    return {rows.codes[int(rows.code_of[part[0]])]: part.tolist() for part in parts}
 
 
 def _judge_all(u, ctx, settings, by_code, required, context_themes) -> tuple[list[dict], list[dict]]:
@@ -240,10 +344,11 @@ def _judge(u: Understood, ctx: Context, settings: DecideSettings, rows, required
     passages = ctx.passages
     rel = ctx.relevance
     if not required and not u.doc_types:
-        best = max(rows, key=lambda r: rel[r])
         if u.validity or u.relation:
             return _judge_documents(u, ctx, settings, rows, None)
-        ordered = sorted(rows, key=lambda r: -rel[r])[: settings.evidence]
+        values = rel[rows]
+        best = rows[int(np.argmax(values))]  # the first best, as max() takes it
+        ordered = [rows[i] for i in np.argsort(-values, kind="stable")[: settings.evidence]]
         basis = [
             {
                 "constraint": "relevance",
@@ -260,7 +365,19 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
     passages = ctx.passages
     rel = ctx.relevance
     docs: dict[str, list[int]] = defaultdict(list)
-    for r in rows:
+    masks = {}
+    for g in required or []:
+        masks[id(g)] = ctx.carriers(_group_ids(u, g))
+    judged = rows
+    if required:
+        # a document with no passage carrying a required concept fails as "missing", which is never an
+        # answer nor a near miss: only documents with a carrier are judged
+        arr = np.asarray(rows)
+        carried = np.zeros(len(arr), dtype=bool)
+        for mask in masks.values():
+            carried |= mask[arr]
+        judged = arr[np.isin(ctx.rows.doc_of[arr], ctx.rows.doc_of[arr[carried]])].tolist()
+    for r in judged:
         docs[passages[r]["doc_id"]].append(r)
     label_of = lambda g: g[0]["matched"]  # noqa: E731
     best_ok = None
@@ -273,9 +390,9 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         concept_rows: list[int] = []
         # concepts
         for g in required or []:
-            ids = frozenset().union(*(u.expanded.get(c["id"], frozenset({c["id"]})) for c in g))
-            carrying = [(r, _carries(passages[r], ids)) for r in drows]
-            carrying = [(r, f) for r, f in carrying if f]
+            ids = _group_ids(u, g)
+            mask = masks[id(g)]
+            carrying = [(r, _carries(passages[r], ids)) for r in drows if mask[r]]
             if not carrying:
                 failure = failure or ("missing", label_of(g))
                 continue
@@ -315,8 +432,8 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
             continue
         # context themes (the use must be against that theme: same document)
         for g in context_themes:
-            ids = frozenset().union(*(u.expanded.get(c["id"], frozenset({c["id"]})) for c in g))
-            if not any(_carries(passages[r], ids) for r in drows):
+            theme_rows = ctx.carriers(_group_ids(u, g))
+            if not any(theme_rows[r] for r in drows):
                 failure = failure or ("theme", _concept_label(required), label_of(g))
             else:
                 basis.append({"constraint": "theme", "concept": [c["id"] for c in g], "document": doc_id})
@@ -374,11 +491,12 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         if required or any(not t.get("answer_noun") for t in u.doc_types):
             sections = _section_rows(passages, drows)
             for qi, q in enumerate(u.qualifiers):
+                stated = ctx.qualifier_stated(qi, q, settings)
                 supported = []
                 for r in proof_rows:
                     p = passages[r]
                     section = sections.get((p.get("doc_id"), p.get("section")), [r])
-                    if any(_qualifier_stated(ctx, settings, qi, q, x) for x in [r, *section]):
+                    if stated[r] or any(stated[x] for x in section):
                         supported.append(r)
                 if supported:
                     proof_rows = supported
@@ -460,13 +578,6 @@ def _says(p: dict, cues: list[str]) -> bool:
 
     text = " ".join((p.get("text") or "").lower().split())
     return any(re.search(r"\b" + re.escape(c) + r"\b", text) for c in cues)
-
-
-def _qualifier_stated(ctx: Context, settings: DecideSettings, qi: int, q, row: int) -> bool:
-    if any(ctx.words.stating_all(alt)[row] for alt in q.alternatives):
-        return True
-    cos = ctx.qualifier_cosines.get(qi)
-    return cos is not None and float(cos[row]) >= settings.qualifier_cosine
 
 
 def _relation(u: Understood, ctx: Context, drows: list[int], validity: dict) -> tuple[bool, dict]:

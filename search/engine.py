@@ -21,7 +21,7 @@ import numpy as np
 from ontology.language import name_particles
 from search import vector_index
 from search.concepts import QueryConcept, recognise
-from search.decide import DecideSettings, covers, period
+from search.decide import DecideSettings, Rows, covers, period
 from search.embed import embed_query, passage_text
 from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
@@ -58,6 +58,9 @@ class LoadedIndex:
     words: LemmaIndex  # which passages state which lemmas (built with the index)
     _heads: dict[str, frozenset[str]] | None = field(default=None, repr=False)
     _validity: dict[str, dict] | None = field(default=None, repr=False)
+    _rows: Rows | None = field(default=None, repr=False)
+    _row_of: dict[str, int] | None = field(default=None, repr=False)
+    _filters: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def lemmas(self, row: int) -> frozenset[str]:
         """Lemmas of a passage (section title and text)."""
@@ -72,6 +75,32 @@ class LoadedIndex:
                     out[p["doc_id"]] = self.lemmas(row) | frozenset(tokenize(p.get("title") or ""))
             self._heads = out
         return self._heads
+
+    def rows(self) -> Rows:
+        """Municipality, document and concept carriers per row as arrays (what the decision groups by);
+        once per index, so a question never walks every passage in Python."""
+        if self._rows is None:
+            self._rows = Rows.build(self.passages, self.weights)
+        return self._rows
+
+    def row_of(self, passage_id: str) -> int:
+        """Row of a passage id; the map is built once per index."""
+        if self._row_of is None:
+            self._row_of = {p["passage"]: i for i, p in enumerate(self.passages)}
+        return self._row_of[passage_id]
+
+    def allowed(self, shown: dict, tests: list) -> np.ndarray:
+        """Mask of the passages meeting every filter test, once per index and set of resolved filters
+        (``shown`` names them fully: municipality code, year, concept ids)."""
+        key = json.dumps(shown, sort_keys=True, ensure_ascii=False)
+        found = self._filters.get(key)
+        if found is None:
+            n = len(self.passages)
+            found = np.fromiter((all(t(p) for t in tests) for p in self.passages), dtype=bool, count=n)
+            if len(self._filters) >= 64:
+                self._filters.clear()
+            self._filters[key] = found
+        return found
 
     def validity(self) -> dict[str, dict]:
         """doc_id → validity entry (graph/validity.py) as stored with the passages; once per index."""
@@ -364,7 +393,7 @@ def search(
     n = len(idx.passages)
     allowed = None
     if tests:
-        allowed = np.fromiter((all(t(p) for t in tests) for p in idx.passages), dtype=bool, count=n)
+        allowed = idx.allowed(shown, tests)
     final = mode == "hybrid" and answer
     model, runtime = idx.meta.get("model"), idx.meta.get("runtime", "torch")
     understood = understand(text, meaning=final, model=model, runtime=runtime)
@@ -424,9 +453,11 @@ def search(
             relevance=rel,
             allowed=candidate,
             words=idx.words,
-            qualifier_cosines={i: np.asarray(idx.vectors @ v) for i, v in enumerate(qvecs)},
+            qualifier_vectors=list(qvecs),
+            vectors=idx.vectors,
             validity=idx.validity(),
             heads=idx.heads(),
+            rows=idx.rows(),
         )
         graph_hit = any(v.any() for v in vectors)
         relevant = bool(ranked) and (
@@ -438,11 +469,9 @@ def search(
             m["evidence"] = [_passage_out(idx.passages[row], rel[row]) for row in m["evidence"]]
         proof = [e["id"] for m in answer_list for e in m["evidence"][:1]]
         proof += [e["id"] for m in answer_list for e in m["evidence"][1:]]
-        rows_by_id = {idx.passages[r]["passage"]: r for r, _ in ranked}
-        wanted = set(proof)
-        rows_by_id.update({p["passage"]: i for i, p in enumerate(idx.passages) if p["passage"] in wanted})
-        first = [rows_by_id[pid] for pid in dict.fromkeys(proof)]
-        rest = [r for r, _ in ranked if r not in set(first)]
+        first = [idx.row_of(pid) for pid in dict.fromkeys(proof)]
+        shown_first = set(first)
+        rest = [r for r, _ in ranked if r not in shown_first]
         shown_rows = [(r, float(rel[r])) for r in first] + [(r, float(fused[r])) for r in rest]
         if not answer_list and not near and not relevant:
             shown_rows = []

@@ -130,4 +130,10 @@ class LemmaIndex:
 
     def stating_exact(self, words: Iterable[str]) -> np.ndarray:
         """Mask of the passages that state any of ``words`` exactly (no compounds)."""
-        return self._rows_of(self._where[w] for w in words if w in self._where)
+        words = tuple(words)
+        key = "\x00exact:" + "\x00".join(words)
+        found = self._masks.get(key)
+        if found is None:
+            found = self._rows_of(self._where[w] for w in words if w in self._where)
+            self._masks[key] = found
+        return found
