@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -272,6 +273,20 @@ def query_concepts(query: str) -> list[QueryConcept]:
     return specific or found
 
 
+_embedders: dict[int, ThreadPoolExecutor] = {}
+
+
+def _embedder() -> ThreadPoolExecutor:
+    """Threads that embed a question (and its qualifiers) while the rest of ``search`` goes on; each
+    model call runs on one core (search/runtime.py). One pool per process (a forked child gets its own:
+    the parent's threads do not exist there)."""
+    pid = os.getpid()
+    with _load_lock:
+        if pid not in _embedders:
+            _embedders[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="query-embed")
+        return _embedders[pid]
+
+
 def _passage_out(p: dict, score: float) -> dict:
     return {
         "id": p["passage"],
@@ -396,7 +411,14 @@ def search(
         allowed = idx.allowed(shown, tests)
     final = mode == "hybrid" and answer
     model, runtime = idx.meta.get("model"), idx.meta.get("runtime", "torch")
+    # The question is embedded on another thread while it is read and scored lexically (the model call
+    # releases the GIL): the runtime is the one the index was built with (before runtimes: torch).
+    question_vector = _embedder().submit(embed_query, text, model, runtime) if n else None
     understood = understand(text, meaning=final, model=model, runtime=runtime)
+    qualifier_vectors = None
+    if final and understood.qualifiers:  # embedded beside the scoring below, read by the decision
+        qualifier_texts = [q.text for q in understood.qualifiers]
+        qualifier_vectors = _embedder().submit(embed_queries, qualifier_texts, model, runtime)
     concepts = [
         QueryConcept(c["id"], c["type"], c["label"], c["matched"], understood.expanded[c["id"]])
         for c in understood.concepts
@@ -405,25 +427,25 @@ def search(
     use_lexical = mode in ("hybrid", "bm25")
     use_graph = mode == "hybrid"
 
-    # Every passage's cosine (one matrix product): the decision needs candidates from the whole store,
-    # not only the top of a ranked list. The runtime is the one the index was built with (indexes from
-    # before runtimes existed: torch).
-    qv = embed_query(text, model, runtime) if n else None
-    cosine = np.asarray(idx.vectors @ qv, dtype=np.float32) if n else np.zeros(0, np.float32)
-    if allowed is not None:
-        cosine = np.where(allowed, cosine, 0.0)
-    dense_ranks = ranks(cosine, fusion.depth) if use_dense and n else {}
-    best_cosine = float(cosine.max()) if n else 0.0
     lexical_ranks: dict[int, int] = {}
     if n and use_lexical:
         bm = idx.lexical.scores(text)
         if allowed is not None:
             bm = np.where(allowed, bm, 0.0)
         lexical_ranks = ranks(bm, fusion.depth, positive_only=True)
-
-    vectors = [group_vector(c.expanded, idx.weights, n) for c in concepts] if use_graph else []
+    carried = [group_vector(c.expanded, idx.weights, n) for c in concepts] if n else []
+    vectors = carried if use_graph else []
     if allowed is not None:
         vectors = [np.where(allowed, v, 0.0) for v in vectors]
+
+    # Every passage's cosine (one matrix product): the decision needs candidates from the whole store,
+    # not only the top of a ranked list.
+    qv = question_vector.result() if question_vector is not None else None
+    cosine = np.asarray(idx.vectors @ qv, dtype=np.float32) if n else np.zeros(0, np.float32)
+    if allowed is not None:
+        cosine = np.where(allowed, cosine, 0.0)
+    dense_ranks = ranks(cosine, fusion.depth) if use_dense and n else {}
+    best_cosine = float(cosine.max()) if n else 0.0
     fused = fuse(dense_ranks if use_dense else {}, lexical_ranks if use_lexical else {}, vectors, n, fusion)
     if allowed is not None:
         fused = np.where(allowed, fused, 0.0)
@@ -438,14 +460,14 @@ def search(
         candidate |= v > 0
     if allowed is not None:
         candidate &= allowed
-    carriers = {c.id: group_vector(c.expanded, idx.weights, n) > 0 for c in concepts} if n else {}
+    carriers = {c.id: v > 0 for c, v in zip(concepts, carried, strict=True)} if n else {}
     coverage = _coverage(understood, idx, carriers, settings)
     rel = relevance(cosine, coverage, settings)
 
     near: list[dict] = []
     message = None
     if final:
-        qvecs = embed_queries([q.text for q in understood.qualifiers], model, runtime)
+        qvecs = qualifier_vectors.result() if qualifier_vectors is not None else []
         ctx = Context(
             passages=idx.passages,
             cosine=cosine,

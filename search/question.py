@@ -35,6 +35,7 @@ def language() -> dict:
     return json.loads(LANGUAGE_FILE.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=100_000)
 def content_lemma(word: str) -> str:
     return lemma(fold(word))
 
@@ -115,19 +116,12 @@ def _number(folded: list[str]) -> str:
 
 def _doc_type_matches(folded: list[str]) -> list[tuple[set[int], dict]]:
     """Document types whose every label word occurs in the question (most words first, no overlaps)."""
-    from ontology.vocabulary import labels, load_concepts
 
     lemmas = [content_lemma(w) for w in folded]
     found: list[tuple[int, set[int], dict]] = []
-    for concept in load_concepts().values():
-        if concept.type != "doctype":
-            continue
+    for concept, concept_labels in _doc_type_labels():
         best: tuple[int, set[int], str] | None = None
-        for label in labels(concept):
-            parts = [content_lemma(p) for p in re.findall(r"[^\W_]+", fold(label))]
-            parts = [p for p in parts if p not in ("de", "het", "van", "voor")]
-            if not parts:
-                continue
+        for label, parts in concept_labels:
             where: set[int] = set()
             for part in parts:
                 hit = next(
@@ -155,6 +149,26 @@ def _doc_type_matches(folded: list[str]) -> list[tuple[set[int], dict]]:
         if not any(where < w for w, _ in chosen):
             chosen.append((where, info))
     return chosen
+
+
+@lru_cache(maxsize=1)
+def _doc_type_labels() -> tuple[tuple[object, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
+    """Each document type with its labels and their content lemmas (articles and "van"/"voor" left
+    out; labels without any dropped), lemmatised once per process instead of once per question."""
+    from ontology.vocabulary import labels, load_concepts
+
+    out = []
+    for concept in load_concepts().values():
+        if concept.type != "doctype":
+            continue
+        found = []
+        for label in labels(concept):
+            parts = [content_lemma(p) for p in re.findall(r"[^\W_]+", fold(label))]
+            parts = tuple(p for p in parts if p not in ("de", "het", "van", "voor"))
+            if parts:
+                found.append((label, parts))
+        out.append((concept, tuple(found)))
+    return tuple(out)
 
 
 def _concept_positions(
@@ -390,9 +404,10 @@ def understand(
     return out
 
 
-def _label_lemmas(label: str) -> set[str]:
-    """Content lemmas of a label (hyphen parts apart: "real-estate" → real, estate)."""
-    return {content_lemma(w) for w in re.findall(r"[^\W_]+", fold(label))}
+@lru_cache(maxsize=20_000)
+def _label_lemmas(label: str) -> frozenset[str]:
+    """Content lemmas of a label (hyphen parts apart: "real-estate" → real, estate); once per label."""
+    return frozenset(content_lemma(w) for w in re.findall(r"[^\W_]+", fold(label)))
 
 
 def _dutch_alternatives(q: Qualifier, concepts: list[dict]) -> list[list[str]]:
