@@ -10,11 +10,11 @@ User input never reaches SPARQL text: IRIs are bound with pyoxigraph's variable 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -26,6 +26,7 @@ from ontology.municipalities import resolve_municipality as _known_municipality
 from ontology.vocabulary import Concept, load_concepts, resolve_all, resolve_label
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
+T = TypeVar("T")
 _DOC_PREFIX = ID + "doc/"
 
 
@@ -227,8 +228,33 @@ class Document:
         }
 
 
+def snapshot_memo(store: GraphStore, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per snapshot of a read-only handle (the server's shared handle is reopened
+    when another process writes, and on I/O errors: a new ``store.store``); a writable handle, whose
+    content changes under it, computes every time. Treat the result as read-only.
+
+    Why: what every document has (metadata, validity) grows with the store and is read by every
+    ``which``, comparison and overview; at 3,420 documents its query alone takes seconds.
+    """
+    if not store.read_only or store.store is None:
+        return compute()
+    memo = store.__dict__.setdefault("_snapshot_memo", {})
+    hit = memo.get(key)
+    if hit is not None and hit[0] is store.store:
+        return hit[1]
+    value = compute()
+    memo[key] = (store.store, value)
+    return value
+
+
 def documents(store: GraphStore, doc: str | None = None) -> list[Document]:
     """Every stored document (or the one with IRI ``doc``), ordered by municipality, period and file."""
+    if doc:
+        return _read_documents(store, doc)
+    return list(snapshot_memo(store, "documents", lambda: tuple(_read_documents(store, None))))
+
+
+def _read_documents(store: GraphStore, doc: str | None) -> list[Document]:
     rows = run(store, "documents", doc=doc) if doc else run(store, "documents")
     found: dict[str, dict[str, Any]] = {}
     for row in rows:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from graph.read import local_id, run
+from graph.read import local_id, run, snapshot_memo
 from graph.store import GraphStore
 
 
@@ -40,7 +40,13 @@ def state(entry: dict[str, Any], today: dt.date | None = None) -> str:
 
 
 def document_validity(store: GraphStore, today: dt.date | None = None) -> dict[str, dict[str, Any]]:
-    """doc_id → {"in_force", "in_force_until", "lapsed_on", "withdrawn", "state", "replaces": [...]}."""
+    """doc_id → {"in_force", "in_force_until", "lapsed_on", "withdrawn", "state", "replaces": [...]}
+    (read once per snapshot of a read-only handle and day: ``graph.read.snapshot_memo``)."""
+    today = today or dt.date.today()
+    return snapshot_memo(store, ("validity", today), lambda: _read_validity(store, today))
+
+
+def _read_validity(store: GraphStore, today: dt.date) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for span in run(store, "validity_evidence"):
