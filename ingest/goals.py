@@ -22,7 +22,7 @@ from ingest.model import Goal
 from ontology import language
 
 MIN_GOAL_WORDS = 3
-RESTATED_SHARE = 0.8  # share of a goal's content lemmas found in another goal: the same ambition
+RESTATED_SHARE = 0.8  # share of a sentence's content lemmas found in a listed goal: it restates it
 MIN_RESTATED_LEMMAS = 3  # fewer content lemmas say too little to call two goals the same
 _MARKER_RE = re.compile(r"^(?:[•·▪●◦■□➢►✓\-–—*!]\s*)?(?:\(?\d{1,2}[.)]\s*|\(?[a-z][.)]\s+)?")
 
@@ -126,20 +126,31 @@ def extract_goals(
 
 
 def _content_lemmas(ac: AnalysedChunk, s: int, e: int) -> frozenset[str]:
+    """Lower-case lemmas of the content words and the numbers (as written) of a goal's span."""
     span = ac.doc.char_span(s, e, alignment_mode="expand")
     if span is None:
         return frozenset()
     return frozenset(
-        (t.lemma_ or t.text).lower() for t in span if t.is_alpha and not t.is_stop and len(t.text) > 1
+        t.text if _NUMBER_RE.search(t.text) else (t.lemma_ or t.text).lower()
+        for t in span
+        if _NUMBER_RE.search(t.text) or (t.is_alpha and not t.is_stop and len(t.text) > 1)
     )
 
 
-def restates(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Two goals state the same ambition: nearly all content lemmas of the shorter are in the other
-    ("We willen ondermijnende criminaliteit voorkomen en bestrijden." after the ambition "Het
-    voorkomen en bestrijden van ondermijnende criminaliteit, door:")."""
-    small = min(len(a), len(b))
-    return small >= MIN_RESTATED_LEMMAS and len(a & b) >= RESTATED_SHARE * small
+_NUMBER_RE = re.compile(r"\d")
+
+
+def restates(sentence: frozenset[str], listed: frozenset[str]) -> bool:
+    """A sentence says again what a listed goal says: nearly all its content lemmas are in the listed
+    goal and it names no number the listed goal lacks (a value or year makes it a target of its own).
+    "We willen ondermijnende criminaliteit voorkomen en bestrijden." restates the ambition "Het
+    voorkomen en bestrijden van ondermijnende criminaliteit, door:"; the other way round it need not."""
+    numbers = {w for w in sentence if _NUMBER_RE.search(w)}
+    return (
+        len(sentence) >= MIN_RESTATED_LEMMAS
+        and len(sentence & listed) >= RESTATED_SHARE * len(sentence)
+        and numbers <= listed
+    )
 
 
 def drop_restated(
@@ -153,6 +164,6 @@ def drop_restated(
         g
         for g in goals
         if g.id not in from_sentence
-        or not any(h.theme_id == g.theme_id and restates(lemmas[h.id], lemmas[g.id]) for h in listed)
+        or not any(h.theme_id == g.theme_id and restates(lemmas[g.id], lemmas[h.id]) for h in listed)
     ]
     return [replace(g, id=f"{doc_id}/goal/{n}") for n, g in enumerate(kept, 1)]
