@@ -145,10 +145,16 @@ def _embedders(
 
 def _settings(goal_threshold: float | None) -> AlignSettings:
     """The chosen alignment settings, or: every pair of goals whose score reaches ``goal_threshold``
-    continues (best pair first, within a theme first; no separate mutual-best floor)."""
+    continues (best pair first, within a theme first; no separate mutual-best floor, no second pairs)."""
     if goal_threshold is None:
         return AlignSettings()
-    return replace(AlignSettings(), same_theme=goal_threshold, other_theme=goal_threshold, mutual_floor=None)
+    return replace(
+        AlignSettings(),
+        same_theme=goal_threshold,
+        other_theme=goal_threshold,
+        mutual_floor=None,
+        split_floor=None,
+    )
 
 
 def _compare(

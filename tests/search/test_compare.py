@@ -686,3 +686,10 @@ def test_unique_concepts_are_absent_from_every_other_municipality(corpus_store):
     for item in mine["concepts"]:
         holders = {code for code, cells in others["cells"].items() if item["id"] in cells}
         assert holders == {"GM0158"}, item["id"]  # Haaksbergen's CBS code
+
+
+def test_a_fixed_goal_threshold_pairs_one_to_one_without_the_chosen_extras():
+    settings = compare._settings(0.9)
+    assert (settings.same_theme, settings.other_theme) == (0.9, 0.9)
+    assert settings.mutual_floor is None and settings.split_floor is None
+    assert compare._settings(None) == goal_match.AlignSettings()
