@@ -24,6 +24,7 @@ the concept but fail a constraint are ``near_misses`` with the reason.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -64,8 +65,11 @@ class Rows:
 
     codes: list[str]  # municipality codes; code_of[row] indexes it, -1 for a passage without code
     code_of: np.ndarray
-    doc_of: np.ndarray  # document number per row
+    doc_ids: list[str]  # doc_of[row] indexes it
+    doc_of: np.ndarray
+    section_of: np.ndarray  # number of the row's (document, section)
     carrying: dict[str, np.ndarray]  # concept id → rows carrying it
+    said: dict[int, bool] = field(default_factory=dict)  # row → states a priority cue (``_says``)
 
     @classmethod
     def build(cls, passages: list[dict], concept_rows: dict[str, tuple[np.ndarray, np.ndarray]]) -> Rows:
@@ -73,14 +77,18 @@ class Rows:
         weight; the same test as ``_carries``)."""
         codes: dict[str, int] = {}
         docs: dict[str, int] = {}
+        sections: dict[tuple, int] = {}
         code_of = np.full(len(passages), -1, dtype=np.int32)
         doc_of = np.zeros(len(passages), dtype=np.int32)
+        section_of = np.zeros(len(passages), dtype=np.int32)
         for row, p in enumerate(passages):
             code = p.get("code")
             if code:
                 code_of[row] = codes.setdefault(code, len(codes))
             doc_of[row] = docs.setdefault(p.get("doc_id"), len(docs))
-        return cls(list(codes), code_of, doc_of, {cid: rows for cid, (rows, _) in concept_rows.items()})
+            section_of[row] = sections.setdefault((p.get("doc_id"), p.get("section")), len(sections))
+        carrying = {cid: rows for cid, (rows, _) in concept_rows.items()}
+        return cls(list(codes), code_of, list(docs), doc_of, section_of, carrying)
 
     def carriers(self, ids: frozenset[str], n: int) -> np.ndarray:
         """Mask of the rows carrying any of ``ids``."""
@@ -196,14 +204,6 @@ def _status_ok(concept_type: str, facts: list[dict], statuses: list[str] | None)
         return bool(facts)
     wanted = statuses or USE_STATUSES
     return any(f.get("status") in wanted for f in facts)
-
-
-def _section_rows(passages: list[dict], rows: list[int]) -> dict[tuple, list[int]]:
-    out: dict[tuple, list[int]] = defaultdict(list)
-    for r in rows:
-        p = passages[r]
-        out[(p.get("doc_id"), p.get("section"))].append(r)
-    return out
 
 
 def _reason(key: str, **values) -> str:
@@ -377,14 +377,16 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         for mask in masks.values():
             carried |= mask[arr]
         judged = arr[np.isin(ctx.rows.doc_of[arr], ctx.rows.doc_of[arr[carried]])].tolist()
-    for r in judged:
-        docs[passages[r]["doc_id"]].append(r)
+    doc_ids = ctx.rows.doc_ids
+    for r, d in zip(judged, ctx.rows.doc_of[judged].tolist(), strict=True):
+        docs[doc_ids[d]].append(r)
     label_of = lambda g: g[0]["matched"]  # noqa: E731
     best_ok = None
     best_miss = None
     any_candidate = False
     for doc_id, drows in docs.items():
         p0 = passages[drows[0]]
+        doc_rows = np.asarray(drows)
         basis: list[dict] = []
         failure = None
         concept_rows: list[int] = []
@@ -392,7 +394,7 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         for g in required or []:
             ids = _group_ids(u, g)
             mask = masks[id(g)]
-            carrying = [(r, _carries(passages[r], ids)) for r in drows if mask[r]]
+            carrying = [(r, _carries(passages[r], ids)) for r in doc_rows[mask[doc_rows]].tolist()]
             if not carrying:
                 failure = failure or ("missing", label_of(g))
                 continue
@@ -433,7 +435,7 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         # context themes (the use must be against that theme: same document)
         for g in context_themes:
             theme_rows = ctx.carriers(_group_ids(u, g))
-            if not any(theme_rows[r] for r in drows):
+            if not theme_rows[doc_rows].any():
                 failure = failure or ("theme", _concept_label(required), label_of(g))
             else:
                 basis.append({"constraint": "theme", "concept": [c["id"] for c in g], "document": doc_id})
@@ -442,8 +444,7 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         preferred: set[int] = set()
         if u.priority and concept_rows:
             ids = frozenset().union(*(u.expanded.get(c["id"], frozenset()) for g in required for c in g))
-            cues = language()["priority_words"]["passage_cues"]
-            saying = {r for r in concept_rows if _says(passages[r], cues)}
+            saying = {r for r in concept_rows if _said(ctx, r)}
             preferred |= saying  # the passage that calls it a priority proves the answer best
             if not ids.isdisjoint(p0.get("priority_themes") or []):
                 basis.append({"constraint": "priority", "document": doc_id, "source": "graph"})
@@ -489,15 +490,16 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         anchor_rows = concept_rows or drows
         proof_rows = list(anchor_rows)
         if required or any(not t.get("answer_noun") for t in u.doc_types):
-            sections = _section_rows(passages, drows)
+            section_of = ctx.rows.section_of
             for qi, q in enumerate(u.qualifiers):
                 stated = ctx.qualifier_stated(qi, q, settings)
-                supported = []
-                for r in proof_rows:
-                    p = passages[r]
-                    section = sections.get((p.get("doc_id"), p.get("section")), [r])
-                    if stated[r] or any(stated[x] for x in section):
-                        supported.append(r)
+                # a row is supported when any row of the document in its section states the qualifier
+                hit = set(section_of[doc_rows[stated[doc_rows]]].tolist())
+                supported = [
+                    r
+                    for r, sec in zip(proof_rows, section_of[proof_rows].tolist(), strict=True)
+                    if sec in hit
+                ]
                 if supported:
                     proof_rows = supported
                     basis.append(
@@ -515,9 +517,13 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                     break
         score = max(rel[r] for r in proof_rows) if proof_rows else 0.0
         ordered = sorted(proof_rows, key=lambda r: (r not in preferred, -rel[r]))
-        extra = [
-            r for r in sorted(drows, key=lambda r: -rel[r]) if r not in ordered and rel[r] >= settings.floor
-        ]
+        extra = []
+        if len(ordered) < settings.evidence:  # other passages of the document only fill up the evidence
+            extra = [
+                r
+                for r in sorted(drows, key=lambda r: -rel[r])
+                if r not in ordered and rel[r] >= settings.floor
+            ]
         evidence = (ordered + extra)[: settings.evidence]
         if failure is None:
             if best_ok is None or score > best_ok[4]:
@@ -574,10 +580,22 @@ def covers(p: dict, year: int) -> bool:
 
 def _says(p: dict, cues: list[str]) -> bool:
     """The passage states one of the cue phrases (lower case, whole words)."""
-    import re
-
     text = " ".join((p.get("text") or "").lower().split())
-    return any(re.search(r"\b" + re.escape(c) + r"\b", text) for c in cues)
+    return _cue_pattern(tuple(cues)).search(text) is not None
+
+
+@lru_cache(maxsize=8)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all cue phrases: it matches where any ``\\b<cue>\\b`` would."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b")
+
+
+def _said(ctx: Context, row: int) -> bool:
+    """``_says`` with the priority cues, remembered per row of the index."""
+    found = ctx.rows.said.get(row)
+    if found is None:
+        found = ctx.rows.said[row] = _says(ctx.passages[row], language()["priority_words"]["passage_cues"])
+    return found
 
 
 def _relation(u: Understood, ctx: Context, drows: list[int], validity: dict) -> tuple[bool, dict]:
