@@ -9,7 +9,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from search.decide import Rows, _by_code, _carries
+from search.decide import USE_STATUSES, Context, Rows, _by_code, _carries
 from search.fusion import FusionSettings, concept_weights
 
 CONCEPTS = ["instrument:bibob", "instrument:damocles", "theme:ondermijning", "theme:drugs", "partner:politie"]
@@ -68,3 +68,16 @@ def test_rows_match_the_per_passage_loops(seed):
             expected = _by_code_loop(passages, allowed, named, carry)
             assert got, (named, carry is None)
             assert list(got.items()) == list(expected.items())  # same groups, same order
+
+
+def test_use_mask_matches_the_facts_of_each_passage():
+    passages = _passages(400, 4)
+    rows = Rows.build(passages, concept_weights(passages, FusionSettings()))
+    ctx = Context(passages, *([np.zeros(400)] * 3), None, None, [], np.zeros((400, 1)), {}, rows=rows)
+    for ids in (frozenset({"instrument:bibob"}), frozenset(CONCEPTS[:2])):
+        for statuses in (USE_STATUSES, ("volgen",)):
+            expected = np.array(
+                [any(f.get("status") in statuses for f in _carries(p, ids)) for p in passages]
+            )
+            assert expected.any()
+            assert (ctx.using(ids, statuses) == expected).all()
