@@ -538,11 +538,9 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         ordered = sorted(proof_rows, key=lambda r: (r not in preferred, -rel[r]))
         extra = []
         if len(ordered) < settings.evidence:  # other passages of the document only fill up the evidence
-            extra = [
-                r
-                for r in sorted(drows, key=lambda r: -rel[r])
-                if r not in ordered and rel[r] >= settings.floor
-            ]
+            taken = set(ordered)
+            above = doc_rows[rel[doc_rows] >= settings.floor].tolist()  # compared as rel[r] >= floor is
+            extra = sorted((r for r in above if r not in taken), key=lambda r: -rel[r])
         evidence = (ordered + extra)[: settings.evidence]
         if failure is None:
             if best_ok is None or score > best_ok[4]:
