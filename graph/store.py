@@ -2,10 +2,18 @@
 
 Concurrency (pyoxigraph 0.5 has no secondary instances): a read-write open first takes the data
 folder's write lock (graph.writelock: one writer for graph and search index together; a second
-writer waits or, with ``wait=False``, gets :class:`StoreBusy`), then RocksDB's own lock. Readers (the
-HTTP server, query commands) open with ``read_only=True``, which takes no lock and sees a snapshot
-of the store as it was when opened. Every write bumps ``<home>/store.generation``; a long-running
-reader compares :func:`store_generation` with the value it opened at and reopens when it changed.
+writer waits or, with ``wait=False``, gets :class:`StoreBusy`), then RocksDB's own lock.
+
+Readers (the HTTP server, query commands) never open the live store beside a writer: RocksDB opens
+table files lazily and the writer's compactions delete files, so a reader meets "IO error: No such
+file" and, inside a SPARQL evaluation, pyoxigraph 0.5.13 can keep yielding that error until the
+process runs out of memory (measured: 2 GiB allocations failing in ``spareval`` under a 6 GB
+limit). Every committed write therefore publishes a RocksDB checkpoint (``Store.backup``: hard links
+of the immutable table files, a few milliseconds) as ``<home>/snapshots/<stamp>`` and then writes
+``<stamp>`` to ``<home>/store.generation``. A read-only open takes the snapshot the marker names;
+nothing ever writes into it. A long-running reader compares :func:`store_generation` with the value
+it opened at and reopens when it changed. Superseded snapshots are deleted once they have been
+superseded for :data:`SNAPSHOT_GRACE_SECONDS` (readers reopen long before that).
 
 Writes are atomic per document: both named graphs of a document are replaced by one SPARQL
 update, which pyoxigraph applies as a single transaction. The same update advances the store's
@@ -20,10 +28,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -43,6 +52,7 @@ from graph.namespaces import (
 from graph.writelock import WriteLock
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
@@ -84,6 +94,21 @@ def store_generation(home: Path) -> str:
     """Changes after every committed write; readers reopen when it differs from what they saw."""
     marker = Path(home) / "store.generation"
     return marker.read_text().strip() if marker.exists() else ""
+
+
+SNAPSHOT_GRACE_SECONDS = 300.0
+
+
+def snapshots_path(home: Path) -> Path:
+    return Path(home) / "snapshots"
+
+
+def snapshot_path(home: Path, generation: str) -> Path | None:
+    """The published snapshot of ``generation``, or None (a data folder from before snapshots)."""
+    if not generation.isdigit():
+        return None
+    path = snapshots_path(home) / generation
+    return path if path.is_dir() else None
 
 
 def to_python(term: Any) -> Any:
@@ -144,7 +169,10 @@ class GraphStore:
             except OSError:
                 pass  # someone else is creating it right now
         if read_only:
-            return cls(_open_read_only(path), home, True)
+            store, generation = _open_read_only(Path(home))
+            opened = cls(store, home, True)
+            opened.generation = generation
+            return opened
         lock = WriteLock(home, purpose, wait=wait)
         lock.acquire()
         try:
@@ -188,11 +216,17 @@ class GraphStore:
         return store_generation(self.home) != self.generation
 
     def _bump(self) -> None:
+        """Publish the committed state as a new snapshot, then point readers at it (new, then swap)."""
+        stamp = str(time.time_ns())
+        folder = snapshots_path(self.home)
+        folder.mkdir(exist_ok=True)
+        self.store.backup(str(folder / stamp))  # flushes, then hard-links the table files
         marker = self.home / "store.generation"
         tmp = marker.with_suffix(".tmp")
-        tmp.write_text(f"{time.time_ns()}\n")
+        tmp.write_text(f"{stamp}\n")
         tmp.replace(marker)
-        self.generation = store_generation(self.home)
+        self.generation = stamp
+        _drop_superseded(folder, stamp, time.time_ns())
 
     # -- generations -----------------------------------------------------------------------------
 
@@ -202,12 +236,8 @@ class GraphStore:
         The highest stamp counts: a new document's write adds the next number before the older one
         is deleted (see :meth:`_insert_new_document`), and a process killed in between leaves both.
         """
-        numbers = [
-            int(quad.object.value)
-            for quad in self.store.quads_for_pattern(
-                ox.NamedNode(STORE_NODE), ox.NamedNode(GENERATION), None, ox.DefaultGraph()
-            )
-        ]
+        pattern = (ox.NamedNode(STORE_NODE), ox.NamedNode(GENERATION), None, ox.DefaultGraph())
+        numbers = self.read(lambda: [int(q.object.value) for q in self.store.quads_for_pattern(*pattern)])
         return max(numbers, default=0)
 
     def document_generations(self) -> dict[str, int]:
@@ -215,11 +245,13 @@ class GraphStore:
 
         A document stored before stamps existed gets 0.
         """
-        stamps: dict[str, int] = {}
-        for quad in self.store.quads_for_pattern(None, ox.NamedNode(GENERATION), None, ox.DefaultGraph()):
-            iri = quad.subject.value
-            if iri.startswith(ASSERTED_PREFIX):
-                stamps[iri[len(ASSERTED_PREFIX) :]] = int(quad.object.value)
+        pattern = (None, ox.NamedNode(GENERATION), None, ox.DefaultGraph())
+        quads = self.read(lambda: list(self.store.quads_for_pattern(*pattern)))
+        stamps = {
+            quad.subject.value[len(ASSERTED_PREFIX) :]: int(quad.object.value)
+            for quad in quads
+            if quad.subject.value.startswith(ASSERTED_PREFIX)
+        }
         return {doc_id: stamps.get(doc_id, 0) for doc_id in self.document_ids()}
 
     def _stamp(self, doc_graphs: tuple[str, ...] = (), dropped: tuple[str, ...] = ()) -> str:
@@ -341,15 +373,9 @@ class GraphStore:
         """
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()} or None
         try:
-            return self._select(sparql, subs, timeout, limit)
-        except (OSError, RuntimeError) as exc:
-            if not (self.read_only and _is_io_error(exc)):
-                if isinstance(exc, RuntimeError):
-                    raise QueryError(str(exc)) from exc
-                raise
-            log.info("store files changed under a read-only handle (%s); reopening", exc)
-            self.reopen()
-            return self._select(sparql, subs, timeout, limit)
+            return self.read(lambda: self._select(sparql, subs, timeout, limit))
+        except RuntimeError as exc:
+            raise QueryError(str(exc)) from exc
 
     def _select(
         self, sparql: str, subs: Any, timeout: float | None, limit: int | None
@@ -374,24 +400,42 @@ class GraphStore:
     def reopen(self) -> None:
         """Re-open a read-only handle on the current state of the store."""
         if self.read_only:
-            self.generation = store_generation(self.home)
-            self.store = _open_read_only(store_path(self.home))
+            self.store, self.generation = _open_read_only(self.home)
+
+    def read(self, fn: Callable[[], T], attempts: int = 4) -> T:
+        """``fn()``, run again on a reopened handle when a writer compacted files away under it.
+
+        pyoxigraph documents reading beside a writer as undefined: RocksDB opens table files lazily,
+        so a compaction in the writing process can delete one between this handle's open and a read
+        ("IO error: No such file", "Corruption"). Reopening sees the new manifest. ``fn`` must consume
+        its results before returning (no lazy iterator may escape), so a retry starts afresh. A
+        writable handle never retries: its own files do not move under it.
+        """
+        for attempt in range(attempts):
+            try:
+                return fn()
+            except (OSError, RuntimeError) as exc:
+                if not (self.read_only and _is_io_error(exc)) or attempt == attempts - 1:
+                    raise
+                log.info("store files changed under a read-only handle (%s); reopening", exc)
+                time.sleep(0.02 * 2**attempt)
+                self.reopen()
+        raise AssertionError("unreachable")
 
     def document_ids(self) -> list[str]:
         """doc_ids with an asserted graph in the store, sorted."""
-        ids = []
-        for graph in self.store.named_graphs():
-            iri = graph.value
-            if iri.startswith(ASSERTED_PREFIX):
-                ids.append(iri[len(ASSERTED_PREFIX) :])
-        return sorted(ids)
+        iris = self.read(lambda: [graph.value for graph in self.store.named_graphs()])
+        return sorted(iri[len(ASSERTED_PREFIX) :] for iri in iris if iri.startswith(ASSERTED_PREFIX))
 
-    def graph_triples(self, graph_iri: str) -> Iterator[ox.Quad]:
-        return self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
+    def graph_triples(self, graph_iri: str) -> list[ox.Quad]:
+        return self.read(
+            lambda: list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
+        )
 
     def triple_counts(self) -> dict[str, int]:
         """Quads per kind of graph: asserted (documents), inferred (documents), ontology (+ closure)."""
-        rows = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        sparql = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        rows = self.read(lambda: list(self.store.query(sparql)))
         counts = {"asserted": 0, "inferred": 0, "ontology": 0, "municipalities": 0}
         for row in rows:
             iri, n = row["g"].value, int(row["n"].value)
@@ -417,22 +461,39 @@ def _is_io_error(exc: Exception) -> bool:
     return "IO error" in text or "Corruption" in text or "No such file" in text
 
 
-def _open_read_only(path: Path, attempts: int = 6) -> ox.Store:
-    """Open a read-only snapshot, retrying while a concurrent writer compacts files away.
+def _open_read_only(home: Path, attempts: int = 6) -> tuple[ox.Store, str]:
+    """Open the published snapshot the marker names, with the generation it belongs to.
 
-    pyoxigraph documents reading beside a writer as undefined; in practice RocksDB can report
-    "Corruption ... No such file" when a compaction removes a file between reading the manifest
-    and opening it. Opening again sees the new manifest.
+    A data folder written before snapshots existed has none: its live store is opened instead,
+    retrying while a concurrent writer compacts files away (pyoxigraph documents reading beside a
+    writer as undefined; RocksDB can report "Corruption ... No such file"). A snapshot deleted
+    between reading the marker and opening it is retried the same way with the new marker.
     """
     for attempt in range(attempts):
+        generation = store_generation(home)
+        path = snapshot_path(home, generation) or store_path(home)
         try:
-            return ox.Store.read_only(str(path))
+            return ox.Store.read_only(str(path)), generation
         except (OSError, RuntimeError) as exc:
             if attempt == attempts - 1:
                 raise
             log.debug("read-only open of %s failed (%s); retrying", path, exc)
             time.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def _drop_superseded(folder: Path, current: str, now_ns: int) -> None:
+    """Delete snapshots superseded for longer than the grace period; never the current one.
+
+    A snapshot's supersession time is the stamp of the next newer one (stamps are time_ns). Readers
+    reopen on every request once the marker changed, so only a reader stuck in one request for the
+    whole grace period can meet a vanished file, and that read reopens (see :meth:`GraphStore.read`).
+    """
+    stamps = sorted((int(p.name) for p in folder.iterdir() if p.name.isdigit()), reverse=False)
+    grace_ns = int(SNAPSHOT_GRACE_SECONDS * 1e9)
+    for older, newer in zip(stamps, stamps[1:], strict=False):
+        if str(older) != current and now_ns - newer > grace_ns:
+            shutil.rmtree(folder / str(older), ignore_errors=True)
 
 
 def _with_version(graph: Graph, graph_iri: str, digest: str) -> Graph:

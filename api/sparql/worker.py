@@ -100,7 +100,7 @@ def serve(home: str, jobs: BinaryIO, answers: BinaryIO) -> None:
         try:
             if handle.is_stale():
                 handle = GraphStore.open(home, read_only=True)
-            answer = execute(handle.store, job)
+            answer = handle.read(lambda h=handle, j=job: execute(h.store, j))
         except SyntaxError as exc:
             answer = {"ok": False, "code": "syntax", "message": str(exc)}
         except MemoryError:

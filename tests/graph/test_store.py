@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import shutil
+import time
 from collections import defaultdict
 
 import pytest
 
+import graph.store as store_module
 from graph.build import ingest_document
 from graph.errors import QueryError, StoreBusy
 from graph.namespaces import asserted_graph
 from graph.rdf import document_graph
 from graph.reason import infer_document
-from graph.store import GraphStore
+from graph.store import GraphStore, snapshot_path, snapshots_path, store_generation
 from tests.graph.sample import DOC_ID, sample_document
 
 
@@ -77,6 +81,82 @@ def test_readers_see_a_snapshot_and_notice_writes(home):
             GraphStore.open(home)  # a second writer is refused with a clear message
     finally:
         writer.close()
+
+
+def _write_many(home, count: int) -> None:
+    """A separate writing process, as `beleidsgraaf ingest` is beside a running server."""
+    asserted = document_graph(sample_document())
+    inferred = infer_document(asserted)
+    with GraphStore.open(home) as writer:
+        for i in range(count):
+            writer.replace_document(f"{DOC_ID}-{i}", asserted, inferred)
+            writer.store.flush()  # each flush adds table files, so RocksDB compacts and deletes some
+
+
+def test_readers_keep_answering_while_another_process_writes(home):
+    """A reader beside a writing process must answer every read, however RocksDB moves files.
+
+    RocksDB opens table files lazily; a compaction in the writer can delete one a fresh read-only
+    handle still lists ("IO error: No such file ... .sst"). CI met this once. Reads reopen and retry.
+    """
+    writer = multiprocessing.get_context("spawn").Process(target=_write_many, args=(home, 30))
+    writer.start()
+    seen: list[int] = []
+    deadline = time.monotonic() + 60
+    try:
+        while (writer.is_alive() or not seen) and time.monotonic() < deadline:
+            with GraphStore.open(home, read_only=True) as reader:
+                seen.append(len(reader.document_ids()))
+                reader.select("SELECT (COUNT(*) AS ?n) WHERE { ?s a bg:Passage }")
+                reader.triple_counts()
+    finally:
+        writer.join(timeout=60)
+    assert writer.exitcode == 0
+    assert seen == sorted(seen)  # each read a consistent snapshot, never going back
+    with GraphStore.open(home, read_only=True) as reader:
+        assert len(reader.document_ids()) == 30
+
+
+def test_readers_open_a_published_snapshot_that_no_writer_touches(home):
+    writer = GraphStore.open(home)
+    try:
+        asserted = document_graph(sample_document())
+        writer.replace_document(DOC_ID, asserted, infer_document(asserted))
+        with GraphStore.open(home, read_only=True) as reader:
+            published = snapshot_path(home, reader.generation)
+            assert published is not None and reader.generation == store_generation(home)
+            before = {p.name: p.stat().st_mtime_ns for p in published.iterdir()}
+            for i in range(5):
+                writer.replace_document(f"{DOC_ID}-{i}", asserted, infer_document(asserted))
+            assert {p.name: p.stat().st_mtime_ns for p in published.iterdir()} == before
+            assert reader.document_ids() == [DOC_ID]  # its snapshot, not the writer's progress
+            assert reader.is_stale()
+            reader.reopen()
+            assert len(reader.document_ids()) == 6
+    finally:
+        writer.close()
+
+
+def test_superseded_snapshots_go_after_the_grace_period(home, monkeypatch):
+    monkeypatch.setattr(store_module, "SNAPSHOT_GRACE_SECONDS", 0.0)
+    with GraphStore.open(home) as writer:
+        asserted = document_graph(sample_document())
+        for i in range(3):
+            writer.replace_document(f"{DOC_ID}-{i}", asserted, infer_document(asserted))
+        current = writer.generation
+    assert [p.name for p in snapshots_path(home).iterdir()] == [current]
+
+
+def test_a_data_folder_from_before_snapshots_still_opens(home):
+    with GraphStore.open(home) as writer:
+        asserted = document_graph(sample_document())
+        writer.replace_document(DOC_ID, asserted, infer_document(asserted))
+    shutil.rmtree(snapshots_path(home))
+    with GraphStore.open(home, read_only=True) as reader:  # falls back to the live store
+        assert reader.document_ids() == [DOC_ID]
+    with GraphStore.open(home):  # a writer publishes on open
+        pass
+    assert snapshot_path(home, store_generation(home)) is not None
 
 
 def test_select_returns_python_values_and_checks_queries(home):
