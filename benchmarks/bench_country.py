@@ -290,7 +290,7 @@ def _ingest(home: Path, docs: Path) -> dict:
     from search.ingest_index import ingest_and_index
 
     t0 = time.perf_counter()
-    result = ingest_and_index([docs], home, progress=False)
+    result = ingest_and_index([docs], home, progress=True)  # a long run shows how far it is (stderr)
     seconds = time.perf_counter() - t0
     report, stats = result.report, result.index or {}
     n = len(report.documents)

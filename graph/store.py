@@ -96,7 +96,7 @@ def store_generation(home: Path) -> str:
     return marker.read_text().strip() if marker.exists() else ""
 
 
-SNAPSHOT_GRACE_SECONDS = 300.0
+SNAPSHOT_GRACE_SECONDS = 60.0  # beyond the SPARQL time limit (30 s); bounds the disk old snapshots pin
 
 
 def snapshots_path(home: Path) -> Path:
