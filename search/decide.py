@@ -212,6 +212,16 @@ def _type_rests(wanted: str, have: str | None) -> tuple[tuple[str, ...], ...]:
     return tuple(dict.fromkeys(out))
 
 
+def asked_as_instrument(types: set[str]) -> bool:
+    """Whether a required concept group must be in use, not merely mentioned, in a document.
+
+    A group of mixed types ("Wet Bibob" is an instrument and a law) is asked about as the instrument:
+    naming the law is not applying it. (This was the type first in set order, which varied with the
+    process's string hash seed.)
+    """
+    return "instrument" in types
+
+
 def _carries(p: dict, ids: frozenset[str]) -> list[dict]:
     """Facts of the passage about any of ``ids`` (a theme attributed from its section counts too)."""
     out = [f for f in p.get("concepts") or [] if f.get("id") in ids]
@@ -413,11 +423,7 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                 failure = failure or ("missing", label_of(g))
                 continue
             any_candidate = True
-            types = {c["type"] for c in g}
-            # NB: for a group of mixed types ("Wet Bibob": instrument and law) this picks one type in set
-            # order, which varies with the process's string hash seed (kept as it was; see the report)
-            ctype = "instrument" if types == {"instrument"} else next(iter(types))
-            if ctype == "instrument":  # an instrument counts in a use status (mention is not use)
+            if asked_as_instrument({c["type"] for c in g}):  # counts in a use status (mention is not use)
                 good = carrying[ctx.using(ids, tuple(u.statuses or USE_STATUSES))[carrying]].tolist()
             else:
                 good = carrying.tolist()

@@ -9,7 +9,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from search.decide import USE_STATUSES, Context, Rows, _by_code, _carries
+from search.decide import USE_STATUSES, Context, Rows, _by_code, _carries, asked_as_instrument
 from search.fusion import FusionSettings, concept_weights
 
 CONCEPTS = ["instrument:bibob", "instrument:damocles", "theme:ondermijning", "theme:drugs", "partner:politie"]
@@ -81,3 +81,9 @@ def test_use_mask_matches_the_facts_of_each_passage():
             )
             assert expected.any()
             assert (ctx.using(ids, statuses) == expected).all()
+
+
+def test_a_concept_that_is_instrument_and_law_must_be_in_use_whatever_the_hash_seed():
+    assert asked_as_instrument({"law", "instrument"}) is True
+    assert asked_as_instrument({"instrument"}) is True
+    assert asked_as_instrument({"law"}) is False and asked_as_instrument({"theme"}) is False
