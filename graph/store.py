@@ -509,7 +509,7 @@ def _drop_superseded(folder: Path, current: str, now_ns: int) -> None:
     reopen on every request once the marker changed, so only a reader stuck in one request for the
     whole grace period can meet a vanished file, and that read reopens (see :meth:`GraphStore.read`).
     """
-    stamps = sorted((int(p.name) for p in folder.iterdir() if p.name.isdigit()), reverse=False)
+    stamps = sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit())
     grace_ns = int(SNAPSHOT_GRACE_SECONDS * 1e9)
     for older, newer in zip(stamps, stamps[1:], strict=False):
         if str(older) != current and now_ns - newer > grace_ns:
