@@ -8,10 +8,9 @@ Readers (the HTTP server, query commands) never open the live store beside a wri
 table files lazily and the writer's compactions delete files, so a reader meets "IO error: No such
 file" and, inside a SPARQL evaluation, pyoxigraph 0.5.13 can keep yielding that error until the
 process runs out of memory (measured: 2 GiB allocations failing in ``spareval`` under a 6 GB
-limit). A writer therefore publishes its committed state as a RocksDB checkpoint (``Store.backup``:
-hard links of the immutable table files, a few milliseconds) in ``<home>/snapshots/<stamp>`` and then
-writes ``<stamp>`` to ``<home>/store.generation``: on open, after a commit when its last publish is
-:data:`PUBLISH_INTERVAL_SECONDS` old, and on close. A read-only open takes the snapshot the marker names;
+limit). Every committed write therefore publishes a RocksDB checkpoint (``Store.backup``: hard links
+of the immutable table files, a few milliseconds) as ``<home>/snapshots/<stamp>`` and then writes
+``<stamp>`` to ``<home>/store.generation``. A read-only open takes the snapshot the marker names;
 nothing ever writes into it. A long-running reader compares :func:`store_generation` with the value
 it opened at and reopens when it changed. Superseded snapshots are deleted once they have been
 superseded for :data:`SNAPSHOT_GRACE_SECONDS` (readers reopen long before that).
@@ -97,7 +96,6 @@ def store_generation(home: Path) -> str:
     return marker.read_text().strip() if marker.exists() else ""
 
 
-PUBLISH_INTERVAL_SECONDS = 5.0  # a long ingest publishes at most this often (and when it closes)
 SNAPSHOT_GRACE_SECONDS = 60.0  # beyond the SPARQL time limit (30 s); bounds the disk old snapshots pin
 
 
@@ -151,8 +149,6 @@ class GraphStore:
         self.read_only = read_only
         self.generation = store_generation(home)
         self._lock = lock
-        self._published_at = float("-inf")  # time.monotonic() of this writer's last publish
-        self._unpublished = False
 
     @classmethod
     def open(
@@ -194,7 +190,7 @@ class GraphStore:
             lock.release()
             raise
         opened = cls(store, home, False, lock)
-        opened.publish()  # a writer killed after its commit may not have told readers
+        opened._bump()  # a writer killed after its commit may not have told readers
         return opened
 
     def __enter__(self) -> GraphStore:
@@ -209,8 +205,6 @@ class GraphStore:
         try:
             if not self.read_only:
                 self.store.flush()
-                if self._unpublished:
-                    self.publish()
         finally:
             self.store = None  # RocksDB closes when the object is dropped
             if self._lock is not None:
@@ -222,18 +216,6 @@ class GraphStore:
         return store_generation(self.home) != self.generation
 
     def _bump(self) -> None:
-        """After a commit: publish it, unless this writer published less than an interval ago.
-
-        Each publish flushes RocksDB's memtable; publishing after every document of a bulk ingest
-        would turn it into many small table files and pin them in snapshots (measured on a country
-        ingest: superseded snapshots held 4.8 GB beside a 1.8 GB store). The last write of a burst
-        is published by the next write after the interval or by :meth:`close`.
-        """
-        self._unpublished = True
-        if time.monotonic() - self._published_at >= PUBLISH_INTERVAL_SECONDS:
-            self.publish()
-
-    def publish(self) -> None:
         """Publish the committed state as a new snapshot, then point readers at it (new, then swap)."""
         stamp = str(time.time_ns())
         folder = snapshots_path(self.home)
@@ -244,8 +226,6 @@ class GraphStore:
         tmp.write_text(f"{stamp}\n")
         tmp.replace(marker)
         self.generation = stamp
-        self._published_at = time.monotonic()
-        self._unpublished = False
         _drop_superseded(folder, stamp, time.time_ns())
 
     # -- generations -----------------------------------------------------------------------------

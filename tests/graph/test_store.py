@@ -66,8 +66,7 @@ def test_remove_document(home):
         assert store.remove_document(DOC_ID) is False
 
 
-def test_readers_see_a_snapshot_and_notice_writes(home, monkeypatch):
-    monkeypatch.setattr(store_module, "PUBLISH_INTERVAL_SECONDS", 0.0)  # every commit published
+def test_readers_see_a_snapshot_and_notice_writes(home):
     writer = GraphStore.open(home)
     try:
         with GraphStore.open(home, read_only=True) as reader:
@@ -118,8 +117,7 @@ def test_readers_keep_answering_while_another_process_writes(home):
         assert len(reader.document_ids()) == 30
 
 
-def test_readers_open_a_published_snapshot_that_no_writer_touches(home, monkeypatch):
-    monkeypatch.setattr(store_module, "PUBLISH_INTERVAL_SECONDS", 0.0)
+def test_readers_open_a_published_snapshot_that_no_writer_touches(home):
     writer = GraphStore.open(home)
     try:
         asserted = document_graph(sample_document())
@@ -139,30 +137,14 @@ def test_readers_open_a_published_snapshot_that_no_writer_touches(home, monkeypa
         writer.close()
 
 
-def test_a_burst_of_writes_is_published_by_interval_and_on_close(home, monkeypatch):
-    monkeypatch.setattr(store_module, "PUBLISH_INTERVAL_SECONDS", 3600.0)
-    asserted = document_graph(sample_document())
-    writer = GraphStore.open(home)
-    try:
-        opened_at = store_generation(home)  # opening publishes
-        for i in range(3):
-            writer.replace_document(f"{DOC_ID}-{i}", asserted, infer_document(asserted))
-        assert store_generation(home) == opened_at  # within the interval: not yet
-        with GraphStore.open(home, read_only=True) as reader:
-            assert reader.document_ids() == []
-    finally:
-        writer.close()
-    with GraphStore.open(home, read_only=True) as reader:  # closing published the burst
-        assert len(reader.document_ids()) == 3
-
-
 def test_superseded_snapshots_go_after_the_grace_period(home, monkeypatch):
     monkeypatch.setattr(store_module, "SNAPSHOT_GRACE_SECONDS", 0.0)
     with GraphStore.open(home) as writer:
         asserted = document_graph(sample_document())
         for i in range(3):
             writer.replace_document(f"{DOC_ID}-{i}", asserted, infer_document(asserted))
-    assert [p.name for p in snapshots_path(home).iterdir()] == [store_generation(home)]
+        current = writer.generation
+    assert [p.name for p in snapshots_path(home).iterdir()] == [current]
 
 
 def test_a_data_folder_from_before_snapshots_still_opens(home):
