@@ -403,13 +403,13 @@ class GraphStore:
             self.store, self.generation = _open_read_only(self.home)
 
     def read(self, fn: Callable[[], T], attempts: int = 4) -> T:
-        """``fn()``, run again on a reopened handle when a writer compacted files away under it.
+        """``fn()``, run again on a reopened handle when files vanished under it.
 
-        pyoxigraph documents reading beside a writer as undefined: RocksDB opens table files lazily,
-        so a compaction in the writing process can delete one between this handle's open and a read
-        ("IO error: No such file", "Corruption"). Reopening sees the new manifest. ``fn`` must consume
-        its results before returning (no lazy iterator may escape), so a retry starts afresh. A
-        writable handle never retries: its own files do not move under it.
+        The fallback behind snapshots: a data folder from before snapshots is read live beside a
+        writer, and a reader stuck past the grace period can see its snapshot deleted ("IO error: No
+        such file", "Corruption"). Reopening takes the newest snapshot. ``fn`` must consume its
+        results before returning (no lazy iterator may escape), so a retry starts afresh. A writable
+        handle never retries: its own files do not move under it.
         """
         for attempt in range(attempts):
             try:
