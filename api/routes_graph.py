@@ -44,9 +44,22 @@ def which(
         Literal["in_force", "lapsed", "any"],
         Query(description="in_force (default; documents stating no end count as in force), lapsed, any"),
     ] = "in_force",
+    evidence: Annotated[
+        int,
+        Query(
+            ge=0,
+            description="Quote at most this many facts per municipality and criterion (0: all); "
+            "`facts` and `evidence_complete` per municipality say how many there are",
+        ),
+    ] = queries.EVIDENCE_PER_CRITERION,
 ) -> dict:
     return queries.which(
-        store_of(request), instrument=instrument, theme=theme, partner=partner, validity=validity
+        store_of(request),
+        instrument=instrument,
+        theme=theme,
+        partner=partner,
+        validity=validity,
+        evidence_limit=evidence,
     )
 
 

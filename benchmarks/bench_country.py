@@ -178,12 +178,16 @@ def _search_latency(home: Path, queries: list[str]) -> dict:
 
 
 def _bare(store, sparql: str, **bind) -> list:
-    """The query straight on pyoxigraph (union default graph, the project's prefixes), rows consumed."""
+    """The query straight on pyoxigraph (union default graph, the project's prefixes), rows consumed;
+    ``bind`` maps variable names to IRIs or to pyoxigraph terms."""
     import pyoxigraph as ox
 
     from graph.namespaces import PREFIXES
 
-    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bind.items()} or None
+    subs = {
+        ox.Variable(k): v if isinstance(v, ox.NamedNode | ox.Literal) else ox.NamedNode(v)
+        for k, v in bind.items()
+    } or None
     return list(
         store.store.query(sparql, substitutions=subs, prefixes=PREFIXES, use_default_graph_as_union=True)
     )
@@ -208,30 +212,23 @@ WHERE {
 SNAPSHOT_QUERIES = ("documents", "validity", "validity_evidence")
 
 
-def _which_bare_queries(store, instrument: str, theme: str | None) -> list[tuple[str, dict]]:
-    """The SPARQL a warm ``which`` sends, as texts to run on bare pyoxigraph (VALUES blocks filled as
-    the code fills them, from the same queries run once here): its floor. The document metadata and
+def _sent_queries(store, call) -> list[tuple[str, dict]]:
+    """The SPARQL texts and bindings ``call()`` sends through ``store.select``, recorded as sent: the
+    floor of a warm ``which`` is the same queries run on bare pyoxigraph. The document metadata and
     validity queries (``SNAPSHOT_QUERIES``) run once per snapshot of the handle and are timed apart."""
-    from graph.namespaces import BG
-    from graph.read import load_query, resolve_concept, run, run_values
+    sent: list[tuple[str, dict]] = []
+    select = store.select
 
-    def filled(name: str, var: str, iris) -> str:
-        block = " ".join(f"<{i}>" for i in dict.fromkeys(iris))
-        return load_query(name).replace(f"VALUES ?{var} {{ }}", f"VALUES ?{var} {{ {block} }}")
+    def recording(sparql, *args, substitutions=None, **kwargs):
+        sent.append((sparql, dict(substitutions or {})))
+        return select(sparql, *args, substitutions=substitutions, **kwargs)
 
-    out: list[tuple[str, dict]] = []
-    concept = resolve_concept(instrument, "instrument")
-    out.append((load_query("broader"), {"top": concept.iri}))
-    narrower = [r["concept"] for r in run(store, "broader", top=concept.iri)]
-    out.append((filled("which_instrument", "concept", narrower), {}))
-    if theme:
-        target = resolve_concept(theme, "theme")
-        out.append((load_query("broader"), {"top": target.iri}))
-        themes = [r["concept"] for r in run(store, "broader", top=target.iri)]
-        out.append((filled("which_concept_docs", "concept", themes), {"kind": str(BG.ThemeFact)}))
-    facts = [r["fact"] for r in run_values(store, "which_instrument", "concept", narrower)]
-    out.append((filled("fact_evidence", "fact", facts), {}))
-    return out
+    store.select = recording
+    try:
+        call()
+    finally:
+        del store.select
+    return sent
 
 
 def _graph_latency(home: Path, rng: random.Random) -> dict:
@@ -253,7 +250,7 @@ def _graph_latency(home: Path, rng: random.Random) -> dict:
     queries.which(store, instrument=pairs[0][0], theme=pairs[0][1])  # warm: the snapshot's documents read
     for instrument, theme in pairs * 3:
         which_s += _timed(lambda i=instrument, t=theme: queries.which(store, instrument=i, theme=t))
-        bare = _which_bare_queries(store, instrument, theme)
+        bare = _sent_queries(store, lambda i=instrument, t=theme: queries.which(store, instrument=i, theme=t))
         which_floor += _timed(lambda b=bare: [_bare(store, text, **bind) for text, bind in b])
         concept = resolve_concept(instrument, "instrument")
         which_one_query += _timed(lambda c=concept: _bare(store, ONE_QUERY_WHICH, instrument=c.iri))

@@ -9,6 +9,7 @@ pyoxigraph's variable substitution.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from graph.namespaces import BG
@@ -54,12 +55,26 @@ def _narrower(store: GraphStore, concept: Concept) -> set[str]:
 # -- which ------------------------------------------------------------------------------------------
 
 
+EVIDENCE_PER_CRITERION = 5  # quotes per municipality and criterion unless asked otherwise (0: all)
+
+
+@dataclass
+class _Fact:
+    """A fact that makes its document meet one criterion of ``which``; its quote is fetched later."""
+
+    iri: str
+    doc: str
+    status: str | None = None  # instrument uses only
+    strong: bool = True  # against the asked theme itself (not only found in the same document)
+
+
 def which(
     store: GraphStore,
     instrument: str | None = None,
     theme: str | None = None,
     partner: str | None = None,
     validity: str = "in_force",
+    evidence_limit: int = EVIDENCE_PER_CRITERION,
 ) -> dict[str, Any]:
     """Municipalities whose documents match every given criterion, with the evidence.
 
@@ -77,17 +92,25 @@ def which(
     - theme alone: a ThemeFact of the theme (or narrower). partner: a PartnerFact of it.
     Criteria combine per document (a document must satisfy all of them), so without any criterion
     every document matches and every municipality with a stored document answers (no evidence).
-    A municipality's evidence is in reading order (file, then position). Facts are found first and
-    their evidence asked for the facts that count (``fact_evidence.rq``): fetched beside the unbound
-    fact pattern, the spans made the query grow with the whole store.
+
+    Evidence: the quotes of at most ``evidence_limit`` facts per municipality and criterion (0: of
+    every fact), in reading order (file, then position); ``facts`` counts the facts that matched and
+    ``evidence_complete`` says whether all of them are quoted. The matching documents are decided
+    first and quotes fetched for the facts shown only (``fact_evidence.rq``): across the country an
+    instrument has tens of thousands of facts, and quoting all of them made ``which`` grow with the
+    store.
     """
     if validity not in ("in_force", "lapsed", "any"):
         raise BadParameter(
             f"validity must be in_force, lapsed or any, not {validity!r}", parameter="validity"
         )
+    if evidence_limit < 0:
+        raise BadParameter(
+            f"evidence_limit must be 0 (all) or more, not {evidence_limit}", parameter="evidence_limit"
+        )
     docs = by_iri(_documents(store))
     query: dict[str, Any] = {}
-    criteria: list[dict[str, list[dict[str, Any]]]] = []  # per criterion: doc IRI → evidence
+    criteria: list[dict[str, list[_Fact]]] = []  # per criterion: doc IRI → the facts that meet it
     basis: dict[str, str] = {}
     not_in_use: dict[str, set[str]] = defaultdict(set)
 
@@ -96,9 +119,9 @@ def which(
     if theme_concept:
         query["theme"] = concept_json(theme_concept)
 
-    theme_docs: dict[str, list[dict[str, Any]]] = {}
+    theme_docs: dict[str, list[_Fact]] = {}
     if theme_concept and not instrument:
-        theme_docs = _concept_facts(store, theme_concept, BG.ThemeFact, docs)
+        theme_docs = _concept_facts(store, theme_concept, BG.ThemeFact)
     elif theme_concept:  # beside an instrument the theme's facts only decide "same_document": no evidence
         rows = run_values(store, "which_concept_docs", "concept", theme_iris, kind=str(BG.ThemeFact))
         theme_docs = {row["doc"]: [] for row in rows}
@@ -113,35 +136,30 @@ def which(
             )
             if row["against"]:
                 fact["against"].add(row["against"])
-        counted: list[str] = []  # facts that make their document an answer, in query order
+        uses: dict[str, list[_Fact]] = defaultdict(list)
         for iri, fact in facts.items():
             doc = fact["doc"]
             if fact["status"] not in USE_STATUSES:
                 not_in_use[doc].add(fact["status"])
                 continue
+            strong = True
             if theme_concept:
                 if fact["against"] & theme_iris:
                     basis[doc] = "against_theme"  # the stronger basis, whichever fact comes first
                 elif not fact["against"] and doc in theme_docs:
                     basis.setdefault(doc, "same_document")
+                    strong = False
                 else:
                     continue
-            counted.append(iri)
-        spans = _fact_evidence(store, counted)
-        hits: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for iri in counted:
-            doc, status = facts[iri]["doc"], facts[iri]["status"]
-            for row in spans.get(iri, []):
-                add_evidence(hits[doc], evidence(row, docs, status))
-            hits.setdefault(doc, [])
-        criteria.append(dict(hits))
+            uses[doc].append(_Fact(iri, doc, fact["status"], strong))
+        criteria.append(dict(uses))
     elif theme_concept:
         criteria.append(theme_docs)
 
     if partner:
         concept = resolve_concept(partner, "partner")
         query["partner"] = concept_json(concept)
-        criteria.append(_concept_facts(store, concept, BG.PartnerFact, docs))
+        criteria.append(_concept_facts(store, concept, BG.PartnerFact))
 
     matching = set.intersection(*(set(c) for c in criteria)) if criteria else set(docs)
     if validity != "any":
@@ -151,21 +169,35 @@ def which(
         lapsed = {d for d in matching if (states.get(local_id(d)) or {}).get("state") == "lapsed"}
         matching = lapsed if validity == "lapsed" else matching - lapsed
     query["validity"] = validity
+    query["evidence_limit"] = evidence_limit
     by_muni: dict[str, dict[str, Any]] = {}
+    found: dict[tuple[str, int], list[_Fact]] = defaultdict(list)  # (municipality, criterion) → facts
     for doc in sorted(matching, key=lambda d: docs[d].file if d in docs else d):
         meta = docs.get(doc)
         if meta is None or meta.municipality is None:
             continue
         muni = meta.municipality
-        entry = by_muni.setdefault(muni.code, {**muni.as_json(), "documents": [], "evidence": []})
+        entry = by_muni.setdefault(muni.code, {**muni.as_json(), "documents": [], "evidence": [], "facts": 0})
         entry["documents"].append({"file": meta.file, "title": meta.title, "doc_id": meta.doc_id})
-        for criterion in criteria:
-            for item in criterion.get(doc, []):
-                add_evidence(entry["evidence"], item)
+        for n, criterion in enumerate(criteria):
+            entry["facts"] += len(criterion.get(doc, []))
+            found[(muni.code, n)] += criterion.get(doc, [])
         if doc in basis:
             entry.setdefault("basis", basis[doc])
-    for entry in by_muni.values():
+    quoted: list[_Fact] = []
+    complete = dict.fromkeys(by_muni, True)
+    for (code, _), facts_found in found.items():
+        chosen, all_of_them = _to_quote(facts_found, evidence_limit)
+        quoted += chosen
+        complete[code] = complete[code] and all_of_them
+    spans = _fact_evidence(store, [f.iri for f in quoted])
+    for fact in quoted:
+        entry = by_muni[docs[fact.doc].municipality.code]
+        for row in spans.get(fact.iri, []):
+            add_evidence(entry["evidence"], evidence(row, docs, fact.status))
+    for code, entry in by_muni.items():
         entry["evidence"] = sorted(entry["evidence"], key=_reading_order)
+        entry["evidence_complete"] = complete[code]
     result = {
         "query": query,
         "municipalities": sorted(by_muni.values(), key=lambda m: m["name"] or m["code"]),
@@ -173,6 +205,18 @@ def which(
     if instrument:
         result["not_in_use"] = _not_in_use(not_in_use, matching, docs)
     return result
+
+
+def _to_quote(facts: list[_Fact], limit: int) -> tuple[list[_Fact], bool]:
+    """The facts to quote (at most ``limit``, 0: all) and whether that is all of them.
+
+    A use against the asked theme itself goes before one that only shares the document with it;
+    otherwise the facts keep their order (documents by file), so the quotes are the first ones.
+    """
+    ordered = sorted(facts, key=lambda f: not f.strong)
+    if not limit:
+        return ordered, True
+    return ordered[:limit], len(ordered) <= limit
 
 
 def _reading_order(item: dict[str, Any]) -> tuple:
@@ -216,19 +260,13 @@ def _fact_evidence(store: GraphStore, facts: list[str]) -> dict[str, list[dict[s
     return spans
 
 
-def _concept_facts(store: GraphStore, concept: Concept, kind, docs: dict) -> dict[str, list[dict[str, Any]]]:
+def _concept_facts(store: GraphStore, concept: Concept, kind) -> dict[str, list[_Fact]]:
+    """Per document, its facts of ``kind`` about the concept or a narrower one (quoted later)."""
+    found: dict[str, dict[str, _Fact]] = defaultdict(dict)
     narrower = sorted(_narrower(store, concept))
-    fact_docs = {
-        row["fact"]: row["doc"]
-        for row in run_values(store, "which_concept", "concept", narrower, kind=str(kind))
-    }
-    spans = _fact_evidence(store, list(fact_docs))
-    hits: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for fact, doc in fact_docs.items():
-        hits.setdefault(doc, [])
-        for row in spans.get(fact, []):
-            add_evidence(hits[doc], evidence(row, docs))
-    return dict(hits)
+    for row in run_values(store, "which_concept", "concept", narrower, kind=str(kind)):
+        found[row["doc"]].setdefault(row["fact"], _Fact(row["fact"], row["doc"]))
+    return {doc: list(facts.values()) for doc, facts in found.items()}
 
 
 # -- facts of one document --------------------------------------------------------------------------

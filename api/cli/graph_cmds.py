@@ -192,6 +192,13 @@ def _short(value: str) -> str:
     show_default=True,
     help="Documents in force (those stating no end count as in force), lapsed ones only, or all.",
 )
+@click.option(
+    "--evidence",
+    "evidence_limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Quote at most this many facts per municipality and criterion (0: all; default: 5).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @user_errors
@@ -201,6 +208,7 @@ def which(
     theme: str | None,
     partner: str | None,
     validity: str,
+    evidence_limit: int | None,
     as_json: bool,
 ) -> None:
     """Which municipalities use an instrument (against a theme), have a theme or work with a partner."""
@@ -209,7 +217,10 @@ def which(
     if not (instrument or theme or partner):
         fail("give at least one of --instrument, --theme, --partner")
     with _open_read(ctx.obj["home"]) as store:
-        result = which_query(store, instrument=instrument, theme=theme, partner=partner, validity=validity)
+        limit = {} if evidence_limit is None else {"evidence_limit": evidence_limit}
+        result = which_query(
+            store, instrument=instrument, theme=theme, partner=partner, validity=validity, **limit
+        )
     if as_json:
         print_json(result)
         return
@@ -228,7 +239,9 @@ def which(
             status = f" ({item['status']})" if item.get("status") else ""
             out.print(f"  “{item['text']}”{status} — {item['file']}, {item['passage']}", highlight=False)
         if len(muni["evidence"]) > 5:
-            out.print(f"  … {len(muni['evidence']) - 5} more quotes (--json shows all)")
+            out.print(f"  … {len(muni['evidence']) - 5} more quotes (--json shows them)")
+        if not muni.get("evidence_complete", True):
+            out.print(f"  ({muni['facts']} matching facts in all; --evidence 0 quotes every one)")
     for other in result.get("not_in_use", []):
         name = (other["municipality"] or {}).get("name", "?")
         out.print(f"\nnamed but not in use: {name}, {other['file']} ({', '.join(other['statuses'])})")

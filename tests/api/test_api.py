@@ -99,6 +99,18 @@ def test_which_lists_municipalities_with_evidence(client):
         assert all(isinstance(e["start"], int) and e["end"] > e["start"] for e in municipality["evidence"])
 
 
+def test_which_quotes_a_few_facts_per_municipality_unless_asked_for_all(client):
+    capped = client.get("/api/which", params={"partner": "politie", "evidence": 1}).json()
+    every = client.get("/api/which", params={"partner": "politie", "evidence": 0}).json()
+    assert capped["query"]["evidence_limit"] == 1 and every["query"]["evidence_limit"] == 0
+    assert any(not m["evidence_complete"] for m in capped["municipalities"])
+    assert all(m["evidence_complete"] for m in every["municipalities"])
+    assert sum(map(len, (m["evidence"] for m in capped["municipalities"]))) < sum(
+        map(len, (m["evidence"] for m in every["municipalities"]))
+    )
+    _error(client.get("/api/which", params={"partner": "politie", "evidence": -1}), 422)
+
+
 def test_which_without_criteria_lists_every_municipality_and_labels_must_be_known(client):
     every = client.get("/api/which").json()["municipalities"]
     listed = client.get("/api/municipalities").json()

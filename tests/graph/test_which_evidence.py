@@ -75,3 +75,49 @@ def test_which_instrument_facts_equal_the_property_path_form(store):
     }
     assert len(expected) > 5
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {"theme": "ondermijning"},
+        {"instrument": "integrale controles", "theme": "ondermijning"},
+        {"instrument": "cameratoezicht"},
+        {"partner": "politie"},
+    ],
+)
+def test_a_capped_answer_names_the_same_municipalities_and_quotes_a_subset(store, criteria):
+    everything = queries.which(store, evidence_limit=0, **criteria)
+    capped = queries.which(store, evidence_limit=1, **criteria)
+    assert everything["municipalities"], "the corpus answers this"
+    full = {m["code"]: m for m in everything["municipalities"]}
+    assert [m["code"] for m in capped["municipalities"]] == list(full)
+    for m in capped["municipalities"]:
+        assert m["facts"] == full[m["code"]]["facts"] >= 1
+        assert all(e in full[m["code"]]["evidence"] for e in m["evidence"])
+        assert m["evidence_complete"] == (m["facts"] == 1)
+        assert full[m["code"]]["evidence_complete"]
+        quoted_facts = {(e["document"], e["passage"]) for e in m["evidence"]}
+        assert 1 <= len(quoted_facts) <= len(m["evidence"])
+
+
+def test_a_use_against_the_theme_is_quoted_before_one_that_only_shares_the_document():
+    from graph.queries import _Fact, _to_quote
+
+    facts = [
+        _Fact("f1", "d1", strong=False),
+        _Fact("f2", "d1"),
+        _Fact("f3", "d2", strong=False),
+        _Fact("f4", "d2"),
+    ]
+    assert _to_quote(facts, 1) == ([facts[1]], False)
+    assert _to_quote(facts, 3) == ([facts[1], facts[3], facts[0]], False)
+    assert _to_quote(facts, 4) == ([facts[1], facts[3], facts[0], facts[2]], True)
+    assert _to_quote(facts, 0) == ([facts[1], facts[3], facts[0], facts[2]], True)
+
+
+def test_a_negative_evidence_limit_is_refused(store):
+    from ontology.errors import BadParameter
+
+    with pytest.raises(BadParameter, match="evidence_limit"):
+        queries.which(store, theme="ondermijning", evidence_limit=-1)
