@@ -473,12 +473,20 @@ def _open_read_only(home: Path, attempts: int = 6) -> tuple[ox.Store, str]:
         generation = store_generation(home)
         path = snapshot_path(home, generation) or store_path(home)
         try:
-            return ox.Store.read_only(str(path)), generation
+            opened = ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as exc:
             if attempt == attempts - 1:
                 raise
             log.debug("read-only open of %s failed (%s); retrying", path, exc)
             time.sleep(0.05 * 2**attempt)
+            continue
+        # Readers clean up too: a writer only drops what its next publish has superseded for the grace
+        # period, so after a long ingest the last minute's snapshots would stay until the next write.
+        try:
+            _drop_superseded(snapshots_path(home), generation, time.time_ns())
+        except OSError as exc:  # a read-only data folder, or no snapshots: nothing to clean
+            log.debug("could not drop superseded snapshots in %s: %s", home, exc)
+        return opened, generation
     raise AssertionError("unreachable")
 
 

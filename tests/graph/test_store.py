@@ -147,6 +147,22 @@ def test_superseded_snapshots_go_after_the_grace_period(home, monkeypatch):
     assert [p.name for p in snapshots_path(home).iterdir()] == [current]
 
 
+def test_a_reader_drops_snapshots_a_finished_writer_left_behind(home, monkeypatch):
+    with GraphStore.open(home) as writer:
+        asserted = document_graph(sample_document())
+        for i in range(3):
+            writer.replace_document(f"{DOC_ID}-{i}", asserted, infer_document(asserted))
+        current = writer.generation
+    assert len(list(snapshots_path(home).iterdir())) > 1, "within the grace period the writer keeps them"
+    with GraphStore.open(home, read_only=True) as reader:
+        assert reader.document_ids()
+    assert len(list(snapshots_path(home).iterdir())) > 1, "a reader keeps them within the grace period too"
+    monkeypatch.setattr(store_module, "SNAPSHOT_GRACE_SECONDS", 0.0)
+    with GraphStore.open(home, read_only=True) as reader:
+        assert sorted(reader.document_ids()) == [f"{DOC_ID}-{i}" for i in range(3)]
+    assert [p.name for p in snapshots_path(home).iterdir()] == [current]
+
+
 def test_a_data_folder_from_before_snapshots_still_opens(home):
     with GraphStore.open(home) as writer:
         asserted = document_graph(sample_document())
