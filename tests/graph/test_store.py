@@ -83,6 +83,19 @@ def test_readers_see_a_snapshot_and_notice_writes(home):
         writer.close()
 
 
+def test_a_handle_kept_on_a_superseded_snapshot_reopens_before_its_files_can_go(home, monkeypatch):
+    asserted = document_graph(sample_document())
+    inferred = infer_document(asserted)
+    with GraphStore.open(home) as writer, GraphStore.open(home, read_only=True) as reader:
+        assert reader.document_ids() == []
+        writer.replace_document(DOC_ID, asserted, inferred)
+        assert reader.document_ids() == [], "a young handle keeps the snapshot it opened"
+        # as if half the grace period had passed since it opened: the writer may soon delete its files
+        monkeypatch.setattr(store_module, "SNAPSHOT_GRACE_SECONDS", 0.0)
+        assert reader.document_ids() == [DOC_ID]
+        assert reader.generation == writer.generation
+
+
 def _write_many(home, count: int) -> None:
     """A separate writing process, as `beleidsgraaf ingest` is beside a running server."""
     asserted = document_graph(sample_document())
