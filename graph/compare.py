@@ -107,7 +107,9 @@ def goal_concepts(store: GraphStore, document: Document) -> dict[str, set[str]]:
     """Goal id → the themes, instruments and partners named inside the goal's own text (the mentions
     ingest found in its evidence span)."""
     out: dict[str, set[str]] = {}
-    for row in read.run(store, "goal_concepts", doc=document.iri):
+    for row in read.run(
+        store, "goal_concepts", doc=document.iri, graphs=read.document_graphs(document.doc_id)
+    ):
         concept = read.cid(row["concept"])
         if concept and concept.split(":", 1)[0] in GOAL_CONCEPT_TYPES:
             out.setdefault(read.local_id(row["goal"]), set()).add(concept)

@@ -20,6 +20,7 @@ from graph.read import (
     by_iri,
     cid,
     concept_json,
+    document_graphs,
     evidence,
     label,
     local_id,
@@ -285,7 +286,7 @@ def document_facts(store: GraphStore, document: Document) -> dict[str, Any]:
     doc = document.iri
     docs = {doc: document}
     grouped: dict[str, dict[str, Any]] = {}
-    for row in run(store, "facts", doc=doc):
+    for row in run(store, "facts", doc=doc, graphs=document_graphs(document.doc_id)):
         fact = grouped.setdefault(row["fact"], {"row": row, "against": set(), "evidence": []})
         if row["against"]:
             fact["against"].add(cid(row["against"]))
@@ -331,13 +332,15 @@ def document_facts(store: GraphStore, document: Document) -> dict[str, Any]:
         "partners": sorted(partners, key=lambda p: p["label"]),
         "laws": [{"id": law, "label": label(law)} for law in laws],
     }
-    result.update(_items(store, doc, docs))
+    result.update(_items(store, document, docs))
     return result
 
 
-def _items(store: GraphStore, doc: str, docs: dict[str, Document]) -> dict[str, list[dict[str, Any]]]:
+def _items(
+    store: GraphStore, document: Document, docs: dict[str, Document]
+) -> dict[str, list[dict[str, Any]]]:
     items: dict[str, dict[str, Any]] = {}
-    for row in run(store, "items", doc=doc):
+    for row in run(store, "items", doc=document.iri, graphs=document_graphs(document.doc_id)):
         item = items.setdefault(row["item"], {"row": row, "evidence": []})
         add_evidence(item["evidence"], evidence(row, docs))
     out: dict[str, list[dict[str, Any]]] = {"goals": [], "targets": [], "indicators": [], "figures": []}
@@ -430,10 +433,11 @@ def stats(store: GraphStore) -> dict[str, Any]:
 def passages(store: GraphStore, doc_id: str | None = None) -> list[dict[str, Any]]:
     """Every passage with its document's metadata and the concepts it mentions (the search input)."""
     docs = by_iri(_documents(store))
-    rows = run(store, "passages", doc=doc_iri(doc_id)) if doc_id else run(store, "passages")
+    graphs = document_graphs(doc_id) if doc_id else None  # one document: read its graphs only
+    rows = run(store, "passages", doc=doc_iri(doc_id), graphs=graphs) if doc_id else run(store, "passages")
     mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     seen: set[tuple[str, str, str | None]] = set()
-    for row in run(store, "passage_mentions"):
+    for row in run(store, "passage_mentions", graphs=graphs):
         key = (row["passage"], row["concept"], row["status"])
         if key in seen:
             continue

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from graph.namespaces import asserted_graph, inferred_graph
 from graph.store import GraphStore
 from ontology import ID, TOOI_GEMEENTE
 from ontology import concept_id as _concept_id
@@ -39,10 +40,21 @@ def load_query(name: str) -> str:
     return (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
-def run(store: GraphStore, name: str, **bind: str) -> list[dict[str, Any]]:
-    """Run a stored query with IRIs bound to variables (NamedNode rejects anything that is not an IRI)."""
+def run(
+    store: GraphStore, name: str, *, graphs: Sequence[str] | None = None, **bind: str
+) -> list[dict[str, Any]]:
+    """Run a stored query with IRIs bound to variables (NamedNode rejects anything that is not an IRI);
+    ``graphs`` limits the default graph to those named graphs (``document_graphs``)."""
     subs = {var: ox.NamedNode(iri) for var, iri in bind.items()}
-    return store.select(load_query(name), substitutions=subs)
+    return store.select(load_query(name), substitutions=subs, graphs=graphs)
+
+
+def document_graphs(doc_id: str) -> list[str]:
+    """The named graphs that hold one document's triples: what it states and what reasoning added.
+
+    Queries about one document read these instead of the whole store; at country size that is the
+    difference between tens of milliseconds and minutes for the facts of one document."""
+    return [asserted_graph(doc_id), inferred_graph(doc_id)]
 
 
 def run_values(

@@ -30,7 +30,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -363,27 +363,39 @@ class GraphStore:
         timeout: float | None = None,
         limit: int | None = None,
         substitutions: dict[str, Any] | None = None,
+        graphs: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of plain Python values (unbound variables are None).
 
         ``substitutions`` binds variables to pyoxigraph terms (safe parameter binding, SEP-0007);
         bound variables must appear in the SELECT clause. The prefixes of graph.namespaces.PREFIXES
         are predeclared (a query's own PREFIX lines take precedence).
+        ``graphs``: the named graphs that form the default graph (else the union of all). A question
+        about one document names its graphs: pyoxigraph then reads those graphs only, where over the
+        union some patterns (a type, an OPTIONAL) are matched across the whole store first.
         ``timeout`` is checked between solutions: a query that streams results is stopped, one
         that computes a large aggregate before its first row cannot be interrupted.
         """
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()} or None
         try:
-            return self.read(lambda: self._select(sparql, subs, timeout, limit))
+            return self.read(lambda: self._select(sparql, subs, timeout, limit, graphs))
         except RuntimeError as exc:
             raise QueryError(str(exc)) from exc
 
     def _select(
-        self, sparql: str, subs: Any, timeout: float | None, limit: int | None
+        self,
+        sparql: str,
+        subs: Any,
+        timeout: float | None,
+        limit: int | None,
+        graphs: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
         started = time.monotonic()
+        scope: dict[str, Any] = {}
+        if graphs is not None:
+            scope = {"default_graph": [ox.NamedNode(g) for g in graphs], "use_default_graph_as_union": False}
         try:
-            solutions = self.query(sparql, substitutions=subs, prefixes=PREFIXES)
+            solutions = self.query(sparql, substitutions=subs, prefixes=PREFIXES, **scope)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from exc
         if not isinstance(solutions, ox.QuerySolutions):
