@@ -487,9 +487,9 @@ def municipality(store: GraphStore, name_or_code: str) -> dict[str, Any]:
     record = resolve_municipality(name_or_code)
     docs = {d.iri: d for d in _documents(store) if d.municipality and d.municipality.code == record.code}
     concepts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in run(store, "document_concepts"):
-        if row["doc"] in docs:
-            concepts[row["doc"]][row["property"].rsplit("#", 1)[-1]].add(cid(row["concept"]))
+    for iri in docs:  # per document: over the whole store this query grows with the country
+        for row in run(store, "document_concepts", doc=iri):
+            concepts[iri][row["property"].rsplit("#", 1)[-1]].add(cid(row["concept"]))
     periods: dict[str, dict[str, Any]] = {}
     for iri, meta in sorted(docs.items(), key=lambda kv: kv[1].start or kv[1].year or 0):
         start, end = meta.start, meta.end
