@@ -19,6 +19,7 @@ from graph.rdf import USE_STATUSES
 from graph.read import (
     add_evidence,
     cid,
+    document_graphs,
     documents,
     evidence,
     resolve_concept,
@@ -220,12 +221,16 @@ def timeline(
     order = {d.iri: i for i, d in enumerate(own)}
     by_doc = {d.iri: d for d in own}
     concept_json = None
-    if concept:
-        found = resolve_concept(concept, kind)
+    found = resolve_concept(concept, kind) if concept else None
+    if found:
         concept_json = {"id": found.id, "label": found.pref_label}
-        rows = run(store, "timeline_concept", municipality=muni.iri, concept=found.iri)
-    else:
-        rows = run(store, "timeline", municipality=muni.iri)
+    rows = []
+    for document in own:  # each document over its own graphs: over all graphs this grew with the country
+        graphs = document_graphs(document.doc_id, ontology=True)
+        if found:
+            rows += run(store, "timeline_concept", municipality=muni.iri, concept=found.iri, graphs=graphs)
+        else:
+            rows += run(store, "timeline", municipality=muni.iri, graphs=graphs)
     concepts: dict[str, dict[str, Any]] = {}
     for row in rows:
         if kind and row["kind"] != kind:

@@ -34,3 +34,28 @@ def test_the_mentions_in_a_documents_graphs_are_those_of_its_passages(store):
         own = [r for r in everything if r["passage"].startswith(document.iri + "/")]
         assert own, document.doc_id
         assert _rows(scoped) == _rows(own), document.doc_id
+
+
+def test_a_municipality_timeline_document_by_document_equals_the_one_over_the_whole_store(store):
+    from graph.read import resolve_concept
+
+    by_code: dict[str, list] = {}
+    for document in documents(store):
+        by_code.setdefault(document.municipality.code, []).append(document)
+    concept = resolve_concept("ondermijning", "theme").iri
+    found = 0
+    for own in by_code.values():
+        muni = own[0].municipality.iri
+        each = [document_graphs(d.doc_id, ontology=True) for d in own]
+        whole = run(store, "timeline", municipality=muni)
+        scoped = [r for graphs in each for r in run(store, "timeline", municipality=muni, graphs=graphs)]
+        assert _rows(scoped) == _rows(whole)
+        narrower = run(store, "timeline_concept", municipality=muni, concept=concept)
+        scoped = [
+            r
+            for graphs in each
+            for r in run(store, "timeline_concept", municipality=muni, concept=concept, graphs=graphs)
+        ]
+        assert _rows(scoped) == _rows(narrower)
+        found += bool(whole) and bool(narrower)
+    assert found >= 2
