@@ -117,7 +117,7 @@ class Context:
     relevance: np.ndarray
     allowed: np.ndarray | None
     words: LemmaIndex  # which passages state which lemmas
-    qualifier_cosines: list[np.ndarray]  # qualifier index → its cosine with every passage
+    qualifier_vectors: list[np.ndarray]  # qualifier index → its vector (cosines computed on first use)
     vectors: np.ndarray  # passage vectors, row-aligned with ``passages``
     validity: dict[str, dict]  # doc_id → validity entry
     heads: dict[str, frozenset[str]] = field(default_factory=dict)  # doc_id → lemmas of title + opening
@@ -133,21 +133,6 @@ class Context:
         key = ("carriers", ids)
         if key not in self._masks:
             self._masks[key] = self.rows.carriers(ids, len(self.passages))
-        return self._masks[key]
-
-    def documents_carrying(self, groups: tuple[frozenset[str], ...]) -> np.ndarray:
-        """Per document number: does one of its allowed passages carry a concept of ``groups``?
-        Once per question, so judging a municipality reads an array instead of matching its rows."""
-        key = ("documents", groups)
-        if key not in self._masks:
-            rows = np.zeros(len(self.passages), dtype=bool)
-            for ids in groups:
-                rows |= self.carriers(ids)
-            if self.allowed is not None:
-                rows &= self.allowed
-            docs = np.zeros(len(self.rows.doc_ids), dtype=bool)
-            docs[self.rows.doc_of[rows]] = True
-            self._masks[key] = docs
         return self._masks[key]
 
     def using(self, ids: frozenset[str], statuses: tuple[str, ...]) -> np.ndarray:
@@ -172,8 +157,8 @@ class Context:
             mask = np.zeros(len(self.passages), dtype=bool)
             for alt in q.alternatives:
                 mask |= self.words.stating_all(alt)
-            if qi < len(self.qualifier_cosines):
-                cos = self.qualifier_cosines[qi]
+            if qi < len(self.qualifier_vectors):
+                cos = np.asarray(self.vectors @ self.qualifier_vectors[qi])
                 mask |= cos.astype(np.float64) >= settings.qualifier_cosine  # as float(cos[row]) >= it
             self._masks[key] = mask
         return self._masks[key]
@@ -412,8 +397,10 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
         # a document with no passage carrying a required concept fails as "missing", which is never an
         # answer nor a near miss: only documents with a carrier are judged
         arr = np.asarray(rows)
-        carrying = ctx.documents_carrying(tuple(_group_ids(u, g) for g in required))
-        judged = arr[carrying[ctx.rows.doc_of[arr]]].tolist()
+        carried = np.zeros(len(arr), dtype=bool)
+        for mask in masks.values():
+            carried |= mask[arr]
+        judged = arr[np.isin(ctx.rows.doc_of[arr], ctx.rows.doc_of[arr[carried]])].tolist()
     doc_ids = ctx.rows.doc_ids
     for r, d in zip(judged, ctx.rows.doc_of[judged].tolist(), strict=True):
         docs[doc_ids[d]].append(r)
@@ -451,7 +438,7 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                     "constraint": "concept",
                     "concept": [c["id"] for c in g],
                     "document": doc_id,
-                    "passages": [passages[r]["passage"] for r in _by_relevance(good, rel)[:3]],
+                    "passages": [passages[r]["passage"] for r in sorted(good, key=lambda r: -rel[r])[:3]],
                 }
             )
         if required and not any_candidate and not u.doc_types:
@@ -553,13 +540,13 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
                     # that evidence but exclude nothing (there is no list to narrow)
                     failure = failure or ("qualifier", _concept_label(required) or p0.get("title"), q.text)
                     break
-        score = rel[proof_rows].max() if proof_rows else 0.0
-        ordered = _by_relevance(proof_rows, rel, preferred)
+        score = max(rel[r] for r in proof_rows) if proof_rows else 0.0
+        ordered = sorted(proof_rows, key=lambda r: (r not in preferred, -rel[r]))
         extra = []
         if len(ordered) < settings.evidence:  # other passages of the document only fill up the evidence
             taken = set(ordered)
             above = doc_rows[rel[doc_rows] >= settings.floor].tolist()  # compared as rel[r] >= floor is
-            extra = _by_relevance([r for r in above if r not in taken], rel)
+            extra = sorted((r for r in above if r not in taken), key=lambda r: -rel[r])
         evidence = (ordered + extra)[: settings.evidence]
         if failure is None:
             if best_ok is None or score > best_ok[4]:
@@ -568,14 +555,6 @@ def _judge_documents(u, ctx, settings, rows, required, context_themes=()):
             if best_miss is None or score > best_miss[4]:
                 best_miss = (False, basis, evidence, _failure_text(failure), score, failure[0])
     return best_ok or best_miss
-
-
-def _by_relevance(rows: list[int], rel: np.ndarray, preferred: set[int] = frozenset()) -> list[int]:
-    """Rows by falling relevance (stable: equal ones keep their order), ``preferred`` rows first; the
-    scores are read in one array lookup, not one per comparison."""
-    scores = rel[rows].tolist() if len(rows) else []
-    order = sorted(range(len(rows)), key=lambda i: (rows[i] not in preferred, -scores[i]))
-    return [rows[i] for i in order]
 
 
 def _concept_label(required) -> str:

@@ -23,7 +23,7 @@ from ontology.language import name_particles
 from search import vector_index
 from search.concepts import QueryConcept, recognise
 from search.decide import DecideSettings, Rows, covers, period
-from search.embed import embed_queries, embed_query, passage_text
+from search.embed import embed_query, passage_text
 from search.errors import BadFilter, BadQuery, IndexMissing
 from search.fusion import FusionSettings, concept_weights, fuse, group_vector, ranks
 from search.index import search_dir
@@ -294,18 +294,6 @@ def _embedder() -> ThreadPoolExecutor:
         return _embedders[pid]
 
 
-def _question_cosine(vectors: np.ndarray, text: str, model: str | None, runtime: str | None) -> np.ndarray:
-    """The question's cosine with every passage (vectors are normalised): one matrix product."""
-    return np.asarray(vectors @ embed_query(text, model, runtime), dtype=np.float32)
-
-
-def _qualifier_cosines(
-    vectors: np.ndarray, texts: list[str], model: str | None, runtime: str | None
-) -> list[np.ndarray]:
-    """Each qualifier's cosine with every passage, computed beside the rest of ``search``."""
-    return [np.asarray(vectors @ v) for v in embed_queries(texts, model, runtime)]
-
-
 def _passage_out(p: dict, score: float) -> dict:
     return {
         "id": p["passage"],
@@ -413,6 +401,7 @@ def search(
     municipalities are those of the first ten passages above the relevance floor.
     """
     from search.decide import Context, decide, relevance
+    from search.embed import embed_queries
     from search.question import understand
 
     text = validate_query(query)
@@ -431,16 +420,12 @@ def search(
     model, runtime = idx.meta.get("model"), idx.meta.get("runtime", "torch")
     # The question is embedded on another thread while it is read and scored lexically (the model call
     # releases the GIL): the runtime is the one the index was built with (before runtimes: torch).
-    # The thread also computes every passage's cosine (numpy releases the GIL in the matrix product), so
-    # reading the question and the lexical scores below overlap the two largest costs of a big store.
-    question_vector = _embedder().submit(_question_cosine, idx.vectors, text, model, runtime) if n else None
+    question_vector = _embedder().submit(embed_query, text, model, runtime) if n else None
     understood = understand(text, meaning=final, model=model, runtime=runtime)
-    qualifier_cosines = None
+    qualifier_vectors = None
     if final and understood.qualifiers:  # embedded beside the scoring below, read by the decision
         qualifier_texts = [q.text for q in understood.qualifiers]
-        qualifier_cosines = _embedder().submit(
-            _qualifier_cosines, idx.vectors, qualifier_texts, model, runtime
-        )
+        qualifier_vectors = _embedder().submit(embed_queries, qualifier_texts, model, runtime)
     concepts = [
         QueryConcept(c["id"], c["type"], c["label"], c["matched"], understood.expanded[c["id"]])
         for c in understood.concepts
@@ -460,9 +445,10 @@ def search(
     if allowed is not None:
         vectors = [np.where(allowed, v, 0.0) for v in vectors]
 
-    # Every passage's cosine: the decision needs candidates from the whole store, not only the top of a
-    # ranked list.
-    cosine = question_vector.result() if question_vector is not None else np.zeros(0, np.float32)
+    # Every passage's cosine (one matrix product): the decision needs candidates from the whole store,
+    # not only the top of a ranked list.
+    qv = question_vector.result() if question_vector is not None else None
+    cosine = np.asarray(idx.vectors @ qv, dtype=np.float32) if n else np.zeros(0, np.float32)
     if allowed is not None:
         cosine = np.where(allowed, cosine, 0.0)
     dense_ranks = ranks(cosine, fusion.depth) if use_dense and n else {}
@@ -488,7 +474,7 @@ def search(
     near: list[dict] = []
     message = None
     if final:
-        qvecs = qualifier_cosines.result() if qualifier_cosines is not None else []
+        qvecs = qualifier_vectors.result() if qualifier_vectors is not None else []
         ctx = Context(
             passages=idx.passages,
             cosine=cosine,
@@ -496,7 +482,7 @@ def search(
             relevance=rel,
             allowed=candidate,
             words=idx.words,
-            qualifier_cosines=list(qvecs),
+            qualifier_vectors=list(qvecs),
             vectors=idx.vectors,
             validity=idx.validity(),
             heads=idx.heads(),
