@@ -186,9 +186,10 @@ def _search_latency(home: Path, queries: list[str]) -> dict:
     }
 
 
-def _bare(store, sparql: str, **bind) -> list:
-    """The query straight on pyoxigraph (union default graph, the project's prefixes), rows consumed;
-    ``bind`` maps variable names to IRIs or to pyoxigraph terms."""
+def _bare(store, sparql: str, graphs=None, **bind) -> list:
+    """The query straight on pyoxigraph (union default graph unless ``graphs`` names the graphs that
+    form it, the project's prefixes), rows consumed; ``bind`` maps variable names to IRIs or to
+    pyoxigraph terms."""
     import pyoxigraph as ox
 
     from graph.namespaces import PREFIXES
@@ -197,9 +198,10 @@ def _bare(store, sparql: str, **bind) -> list:
         ox.Variable(k): v if isinstance(v, ox.NamedNode | ox.Literal) else ox.NamedNode(v)
         for k, v in bind.items()
     } or None
-    return list(
-        store.store.query(sparql, substitutions=subs, prefixes=PREFIXES, use_default_graph_as_union=True)
-    )
+    scope = {"use_default_graph_as_union": True}
+    if graphs is not None:
+        scope = {"default_graph": [ox.NamedNode(g) for g in graphs]}
+    return list(store.store.query(sparql, substitutions=subs, prefixes=PREFIXES, **scope))
 
 
 # which's instrument query as it was up to 2026-12-03: facts and evidence spans in one query (timed
@@ -230,9 +232,9 @@ def _sent_queries(store, call) -> list[tuple[str, dict]]:
     sent: list[tuple[str, dict]] = []
     select = store.select
 
-    def recording(sparql, *args, substitutions=None, **kwargs):
-        sent.append((sparql, dict(substitutions or {})))
-        return select(sparql, *args, substitutions=substitutions, **kwargs)
+    def recording(sparql, *args, substitutions=None, graphs=None, **kwargs):
+        sent.append((sparql, {**(substitutions or {}), **({"graphs": graphs} if graphs else {})}))
+        return select(sparql, *args, substitutions=substitutions, graphs=graphs, **kwargs)
 
     store.select = recording
     try:
