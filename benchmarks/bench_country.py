@@ -361,12 +361,27 @@ def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
         latency = {**_search_latency(home, _queries()), **_graph_latency(home, rng)}
         t2 = time.perf_counter()
         ingest_paths([extra_dir], home, progress=False)
-        refresh(home, progress=False)
+        t_graph = time.perf_counter()
+        added = refresh(home, progress=False)
         add_seconds = time.perf_counter() - t2
         t3 = time.perf_counter()
         remove(home, extra.name)
-        refresh(home, progress=False)
+        t_removed = time.perf_counter()
+        removed = refresh(home, progress=False)
         remove_seconds = time.perf_counter() - t3
+        steps = {
+            "add": {
+                "graph_seconds": round(t_graph - t2, 2),
+                "index_seconds": round(t2 + add_seconds - t_graph, 2),
+            },
+            "remove": {
+                "graph_seconds": round(t_removed - t3, 2),
+                "index_seconds": round(t3 + remove_seconds - t_removed, 2),
+            },
+        }
+        for name, stats in (("add", added), ("remove", removed)):
+            steps[name]["index"] = "updated" if "update" in stats else "built anew"
+            steps[name]["dense"] = (stats.get("update") or {}).get("dense", "built")
         country = COUNTRY_MUNICIPALITIES * DOCS_PER_MUNICIPALITY
         total_per_doc = sum(ingest["ingest_seconds"].values()) / max(n, 1)
         return {
@@ -382,6 +397,7 @@ def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
             "latency": latency,
             "add_one_document_seconds": round(add_seconds, 2),
             "remove_one_document_seconds": round(remove_seconds, 2),
+            "add_remove_steps": steps,
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -433,6 +449,12 @@ def _print(result: dict) -> None:
         )
     table.add_row("add one document (s)", str(result["add_one_document_seconds"]), "")
     table.add_row("remove one document (s)", str(result["remove_one_document_seconds"]), "")
+    for name, step in (result.get("add_remove_steps") or {}).items():
+        table.add_row(
+            f"  {name}: graph / index (s)",
+            f"{step['graph_seconds']} / {step['index_seconds']}",
+            f"index {step['index']}, dense {step['dense']}",
+        )
     console.print(table)
 
 

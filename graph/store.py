@@ -76,6 +76,9 @@ _VERSION = str(DCTERMS.hasVersion)
 _STATE = "https://w3id.org/beleidsgraaf/store#"
 STORE_NODE = _STATE + "store"
 GENERATION = _STATE + "generation"
+# The generation of the last write that was not one document's (ontology, reference data, a SPARQL
+# update): a search index built at or after it can be brought up to date document by document.
+SHARED = _STATE + "shared"
 
 
 def resolve_home(home: Path | None = None) -> Path:
@@ -255,13 +258,28 @@ class GraphStore:
         }
         return {doc_id: stamps.get(doc_id, 0) for doc_id in self.document_ids()}
 
+    def shared_generation(self) -> int | None:
+        """The generation of the last write that changed more than documents (ontology, reference
+        data, a SPARQL update), or at or after it; None in a store written before this was recorded.
+
+        Every such write records its own number. A document write in a store without the record adds
+        the number before it, which is true then: anything shared was written before it."""
+        pattern = (ox.NamedNode(STORE_NODE), ox.NamedNode(SHARED), None, ox.DefaultGraph())
+        numbers = self.read(lambda: [int(q.object.value) for q in self.store.quads_for_pattern(*pattern)])
+        return max(numbers, default=None)
+
     def _stamp(self, doc_graphs: tuple[str, ...] = (), dropped: tuple[str, ...] = ()) -> str:
         """SPARQL update operations that advance the generation (and stamp or unstamp documents)."""
         number = self.generation_number() + 1
-        gen = f"<{GENERATION}>"
+        gen, shared = f"<{GENERATION}>", f"<{SHARED}>"
         ops = [f"DELETE WHERE {{ <{STORE_NODE}> {gen} ?g }}"]
         ops += [f"DELETE WHERE {{ <{iri}> {gen} ?g }}" for iri in (*doc_graphs, *dropped)]
         data = "".join(f"<{iri}> {gen} {number} .\n" for iri in (STORE_NODE, *doc_graphs))
+        if not doc_graphs and not dropped:  # more than one document changed
+            ops.append(f"DELETE WHERE {{ <{STORE_NODE}> {shared} ?s }}")
+            data += f"<{STORE_NODE}> {shared} {number} .\n"
+        elif self.shared_generation() is None:
+            data += f"<{STORE_NODE}> {shared} {number - 1} .\n"
         ops.append(f"INSERT DATA {{\n{data}}}")
         return " ;\n".join(ops)
 
@@ -298,6 +316,9 @@ class GraphStore:
         quads += [
             ox.Quad(ox.NamedNode(iri), gen, stamp, ox.DefaultGraph()) for iri in (STORE_NODE, stamp_graph)
         ]
+        if self.shared_generation() is None:
+            before = ox.Literal(str(number - 1), datatype=ox.NamedNode(XSD + "integer"))
+            quads.append(ox.Quad(ox.NamedNode(STORE_NODE), ox.NamedNode(SHARED), before, ox.DefaultGraph()))
         self.store.extend(quads)
         old = f"<{STORE_NODE}> <{GENERATION}> ?g"
         self.store.update(f"DELETE {{ {old} }} WHERE {{ {old} FILTER(?g < {number}) }}")

@@ -68,7 +68,7 @@ class LoadedIndex:
         """The faiss index (loaded on first use: ``search`` scores every passage from ``vectors``, the
         decision needs them all; the index serves the retrieval floor and the evaluation)."""
         if self._dense is None:
-            self._dense = vector_index.load(self.folder / "dense.faiss")
+            self._dense = vector_index.open_dense(self.folder)
         return self._dense
 
     def lemmas(self, row: int) -> frozenset[str]:

@@ -27,10 +27,11 @@ import numpy as np
 from graph import pause
 from graph.errors import StoreBusy
 from graph.writelock import describe, holder, write_lock
+from search import update
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: passages.json a row per line, rows.json, documents.json, token counts (search.update)
 LIVE = "search"
 BUILD_PREFIX = "search.tmp-"  # unfinished builds
 VERSION_PREFIX = "search.v"  # finished builds; the live one is the target of the ``search`` link
@@ -71,6 +72,7 @@ def build_index(
     from search.embed import embed_passages_with_stats, passage_text
     from search.lexical import LexicalIndex
     from search.model import configured_model, configured_runtime, model_key
+    from search.update import row_line, write_row_files, write_table
 
     started = time.perf_counter()
     name = configured_model(model)
@@ -86,15 +88,16 @@ def build_index(
     pause.stage("embedding")
     t_embed = time.perf_counter() - started
     index = vector_index.build(vectors, kind=index_kind)
-    vector_index.save(index, dest / "dense.faiss")
+    vector_index.save_dense(vector_index.Dense(index), dest)
     np.save(dest / "vectors.npy", vectors)
     from search.lemma_index import LemmaIndex
     from search.lexical import tokenize
 
-    tokens = [tokenize(t) for t in texts]
-    LexicalIndex.build(texts, tokens).save(dest / "bm25")
-    LemmaIndex.build(tokens).save(dest / "lemmas")  # what each passage states, for the answer
-    (dest / "passages.json").write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
+    lemmas = LemmaIndex.build([tokenize(t) for t in texts])  # what each passage states, for the answer
+    lemmas.save(dest / "lemmas")
+    LexicalIndex.from_lemmas(lemmas).save(dest / "bm25")
+    write_table([row_line(p) for p in passages], dest / "passages.json")
+    write_row_files(passages, dest)
     stats = {
         "passages": len(passages),
         "embedded": computed,
@@ -155,26 +158,48 @@ def _clean_stale(home: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def _graph_snapshot(home: Path) -> tuple[list[dict], dict]:
-    """Every passage and the generation stamps, read from one read-only snapshot of the store."""
-    from graph import queries
+def _document_facts(store) -> dict[str, dict]:
+    """doc_id → the document facts the answer decides on (search/decide.py), kept with each passage."""
     from graph.priorities import priority_themes
-    from graph.store import GraphStore
     from graph.validity import document_validity
 
+    validity, priorities = document_validity(store), priority_themes(store)
+    return {
+        d: {"validity": validity.get(d), "priority_themes": priorities.get(d, [])}
+        for d in store.document_ids()
+    }
+
+
+def _read_graph(
+    home: Path, model: str | None, full: bool
+) -> tuple[list[dict], dict, update.Plan | None, dict]:
+    """From one read-only snapshot of the store: the generation stamps, the plan of an update of the
+    live index (None: build anew, then every passage is read) and the passages to index."""
+    from graph import queries
+    from graph.store import GraphStore
+
+    live = search_dir(home)
     with GraphStore.open(home, read_only=True) as store:
         stamps = {
             "graph_generation": store.generation_number(),
             "doc_generations": store.document_generations(),
         }
-        rows = queries.passages(store)
-        # document facts the answer decides on (search/decide.py), kept with each passage
-        validity = document_validity(store)
-        priorities = priority_themes(store)
-        for row in rows:
-            row["validity"] = validity.get(row["doc_id"])
-            row["priority_themes"] = priorities.get(row["doc_id"], [])
-        return rows, stamps
+        folder = live.resolve() if live.exists() else None
+        todo, why = (
+            (None, "asked for")
+            if full
+            else update.plan(folder, index_meta(home), stamps, store.shared_generation(), model)
+        )
+        if todo is None:
+            log.info("search index: building it anew (%s)", why)
+        facts = _document_facts(store)
+        if todo is not None:
+            rows = [row for doc_id in todo.changed for row in queries.passages(store, doc_id)]
+        else:
+            rows = queries.passages(store)
+            for row in rows:
+                row.update(facts.get(row["doc_id"]) or {"validity": None, "priority_themes": []})
+        return rows, stamps, todo, facts
 
 
 def refresh(
@@ -185,8 +210,11 @@ def refresh(
     model: str | None = None,
     wait: bool = True,
     purpose: str = "reindex",
+    full: bool = False,
 ) -> dict:
-    """Rebuild ``<home>/search`` from the graph store (or from ``passages``), embedding only new text.
+    """Bring ``<home>/search`` in step with the graph store (or build it from ``passages``), embedding
+    only new text: an update of the changed documents when the live index allows one (search.update),
+    else (or with ``full``) a build from every passage.
 
     Holds the write lock of ``home`` throughout (``wait=False``: StoreBusy when another writer has it).
     """
@@ -195,17 +223,30 @@ def refresh(
     home = Path(home)
     with write_lock(home, purpose, wait=wait):
         _clean_stale(home)
+        todo = None
         if passages is None:
-            rows, stamps = _graph_snapshot(home)
+            rows, stamps, todo, facts = _read_graph(home, model, full)
         else:
             rows, stamps = passages, None
-        rows = sorted(rows, key=lambda p: p["passage"])
         build = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=home))
         build.chmod(0o755)  # private by its name and the lock; readable like the rest of the folder
         try:
-            stats = build_index(
-                rows, build, model=model, cache=cache_path(home), progress=progress, stamps=stamps
-            )
+            if todo is not None:
+                stats = update.update_index(
+                    search_dir(home).resolve(),
+                    build,
+                    rows,
+                    facts,
+                    todo,
+                    cache=cache_path(home),
+                    progress=progress,
+                    stamps=stamps,
+                )
+            else:
+                rows = sorted(rows, key=lambda p: p["passage"])
+                stats = build_index(
+                    rows, build, model=model, cache=cache_path(home), progress=progress, stamps=stamps
+                )
             pause.stage("index-build")
             generation = (stamps or {}).get("graph_generation")
             final = Path(tempfile.mkdtemp(prefix=f"{VERSION_PREFIX}{generation or 0}-", dir=home))
@@ -217,11 +258,12 @@ def refresh(
         swap_in(final, search_dir(home))
         pause.stage("swapped")
     log.info(
-        "search index: %d passages (%d embedded, %d cached), %s",
+        "search index: %d passages (%d embedded, %d cached), %s%s",
         stats["passages"],
         stats["embedded"],
         stats["cached"],
         stats["index"],
+        f", updated for {_plural(len(todo.changed) + len(todo.gone), 'document')}" if todo else "",
     )
     return stats
 

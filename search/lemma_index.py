@@ -11,6 +11,7 @@ not true), the same rule as ``states``.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -33,22 +34,42 @@ def states(lemmas: Iterable[str], wanted: Sequence[str]) -> bool:
     return True
 
 
-def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum([len(x) for x in lists])
-    ids = np.fromiter((i for x in lists for i in x), dtype=np.int32, count=int(ptr[-1]))
-    return ptr, ids
+def _ptr(lengths: Sequence[int] | np.ndarray) -> np.ndarray:
+    ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(lengths)
+    return ptr
+
+
+def _entries(ptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions in a CSR's entry arrays of ``rows``' entries, row after row."""
+    lengths = ptr[rows + 1] - ptr[rows]
+    if not len(rows):
+        return np.zeros(0, np.int64)
+    before = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.repeat(ptr[rows] - before, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
+def _by_lemma(row_ptr: np.ndarray, row_ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lemma → rows direction of the row → lemmas CSR (rows ascending within each lemma)."""
+    rows = np.repeat(np.arange(len(row_ptr) - 1, dtype=np.int32), np.diff(row_ptr))
+    order = np.argsort(row_ids, kind="stable")
+    return _ptr(np.bincount(row_ids, minlength=size)), rows[order]
 
 
 class LemmaIndex:
-    """Passage ↔ lemma incidence with word look-ups that return a boolean mask over passages."""
+    """Passage ↔ lemma incidence with word look-ups that return a boolean mask over passages.
 
-    def __init__(self, vocab: list[str], row_ptr, row_ids, lemma_ptr, lemma_ids):
+    ``counts`` (parallel to the row → lemma ids) says how often a passage states each lemma: with it the
+    index holds every passage's tokens, so BM25 can be rebuilt (search.lexical) and rows of unchanged
+    documents can be carried into the next index without tokenising them again (search.update)."""
+
+    def __init__(self, vocab: list[str], row_ptr, row_ids, lemma_ptr, lemma_ids, counts=None):
         self.vocab = vocab
         self.size = len(row_ptr) - 1
         self._where = {w: i for i, w in enumerate(vocab)}
         self._row_ptr, self._row_ids = row_ptr, row_ids
         self._lemma_ptr, self._lemma_ids = lemma_ptr, lemma_ids
+        self.counts = counts  # None in indexes built before counts were kept
         self._array = np.array(vocab, dtype=str) if vocab else np.zeros(0, dtype=str)
         self._lengths = np.char.str_len(self._array) if vocab else np.zeros(0, dtype=int)
         self._masks: dict[str, np.ndarray] = {}
@@ -58,12 +79,69 @@ class LemmaIndex:
     def build(cls, token_lists: Sequence[Sequence[str]]) -> LemmaIndex:
         vocab = sorted({t for tokens in token_lists for t in tokens})
         where = {w: i for i, w in enumerate(vocab)}
-        rows = [sorted({where[t] for t in tokens}) for tokens in token_lists]
-        by_lemma: list[list[int]] = [[] for _ in vocab]
-        for r, ids in enumerate(rows):
-            for i in ids:
-                by_lemma[i].append(r)
-        return cls(vocab, *_csr(rows), *_csr(by_lemma))
+        ids: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
+        for tokens in token_lists:
+            found = Counter(where[t] for t in tokens)
+            row = sorted(found)
+            ids += row
+            counts += [found[i] for i in row]
+            lengths.append(len(row))
+        return cls.from_rows(vocab, _ptr(lengths), np.array(ids, np.int32), np.array(counts, np.int32))
+
+    @classmethod
+    def from_rows(cls, vocab: list[str], row_ptr, row_ids, counts) -> LemmaIndex:
+        """The index of rows given as CSR (lemma ids ascending within a row, ``counts`` beside them)."""
+        row_ptr = np.asarray(row_ptr, np.int64)
+        row_ids = np.asarray(row_ids, np.int32)
+        return cls(
+            vocab, row_ptr, row_ids, *_by_lemma(row_ptr, row_ids, len(vocab)), np.asarray(counts, np.int32)
+        )
+
+    @classmethod
+    def combine(cls, parts: Sequence[LemmaIndex], picks: Sequence[tuple[int, int]]) -> LemmaIndex:
+        """An index whose row i is row ``picks[i][1]`` of ``parts[picks[i][0]]`` (all with counts), over
+        the vocabulary those rows use: the same index ``build`` makes from their token lists."""
+        source = np.array([k for k, _ in picks], dtype=np.int64).reshape(-1)
+        rows = np.array([r for _, r in picks], dtype=np.int64).reshape(-1)
+        lengths = np.zeros(len(picks), np.int64)
+        taken: list[tuple[np.ndarray, np.ndarray]] = []  # per part: which picks, which entries
+        used: set[str] = set()
+        for k, part in enumerate(parts):
+            mine = np.nonzero(source == k)[0]
+            lengths[mine] = part._row_ptr[rows[mine] + 1] - part._row_ptr[rows[mine]]
+            entries = _entries(part._row_ptr, rows[mine])
+            taken.append((mine, entries))
+            used.update(part.vocab[i] for i in np.unique(part._row_ids[entries]).tolist())
+        vocab = sorted(used)
+        where = {w: i for i, w in enumerate(vocab)}
+        row_ptr = _ptr(lengths)
+        row_ids = np.zeros(int(row_ptr[-1]), np.int32)
+        counts = np.zeros(int(row_ptr[-1]), np.int32)
+        for part, (mine, entries) in zip(parts, taken, strict=True):
+            remap = np.array([where.get(w, -1) for w in part.vocab], dtype=np.int32)
+            dest = _entries(row_ptr, mine)
+            row_ids[dest] = remap[part._row_ids[entries]]
+            counts[dest] = part.counts[entries]
+        return cls.from_rows(vocab, row_ptr, row_ids, counts)
+
+    def tokens(self, row: int) -> dict[str, int]:
+        """Lemma → count of one passage (needs ``counts``)."""
+        a, b = self._row_ptr[row], self._row_ptr[row + 1]
+        return {self.vocab[i]: int(c) for i, c in zip(self._row_ids[a:b], self.counts[a:b], strict=True)}
+
+    def token_ids(self) -> list[list[int]]:
+        """Every passage's tokens as vocabulary ids, each repeated as often as the passage states it (the
+        order within a passage is lost; BM25 does not use it). Needs ``counts``."""
+        flat = np.repeat(self._row_ids, self.counts).tolist()
+        ends = _ptr(self.row_token_counts()).tolist()
+        return [flat[ends[r] : ends[r + 1]] for r in range(self.size)]
+
+    def row_token_counts(self) -> np.ndarray:
+        """How many tokens each passage has (its BM25 length)."""
+        sums = np.concatenate([[0], np.cumsum(self.counts, dtype=np.int64)])
+        return sums[self._row_ptr[1:]] - sums[self._row_ptr[:-1]]
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -72,13 +150,16 @@ class LemmaIndex:
         np.save(folder / "row_ids.npy", self._row_ids)
         np.save(folder / "lemma_ptr.npy", self._lemma_ptr)
         np.save(folder / "lemma_ids.npy", self._lemma_ids)
+        if self.counts is not None:
+            np.save(folder / "row_counts.npy", self.counts)
 
     @classmethod
     def load(cls, folder: Path) -> LemmaIndex:
         vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         names = ("row_ptr", "row_ids", "lemma_ptr", "lemma_ids")
         arrays = [np.load(folder / f"{name}.npy") for name in names]
-        return cls(vocab, *arrays)
+        counts = folder / "row_counts.npy"
+        return cls(vocab, *arrays, np.load(counts) if counts.exists() else None)
 
     def row_lemmas(self, row: int) -> frozenset[str]:
         """The lemmas of one passage."""

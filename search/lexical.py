@@ -12,6 +12,7 @@ import logging
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
@@ -19,6 +20,9 @@ import numpy as np
 from ingest.matcher import fold
 from ingest.nlp import lemma_for
 from ontology.disk_cache import cached, content_key
+
+if TYPE_CHECKING:
+    from search.lemma_index import LemmaIndex
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,16 @@ class LexicalIndex:
         if corpus:
             retriever.index(corpus, show_progress=False)
         return cls(retriever, len(corpus))
+
+    @classmethod
+    def from_lemmas(cls, lemmas: LemmaIndex) -> LexicalIndex:
+        """BM25 over the tokens a LemmaIndex with counts holds: the same scores as ``build`` over the
+        passages' token lists, without tokenising the texts again (search.update)."""
+        retriever = bm25s.BM25()
+        if lemmas.size:
+            vocab = {w: i for i, w in enumerate(lemmas.vocab)}
+            retriever.index((lemmas.token_ids(), vocab), show_progress=False)
+        return cls(retriever, lemmas.size)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for ``query`` (zeros when no query word is in the index)."""

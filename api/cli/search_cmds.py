@@ -339,8 +339,9 @@ def setup_cmd(model: str | None, runtime: str | None) -> None:
 @click.pass_obj
 @user_errors
 def reindex_cmd(obj: dict, no_wait: bool) -> None:
-    """Rebuild the search index from the graph store (ingest and remove already do this)."""
-    stats = refresh_search(obj["home"], wait=not no_wait)
+    """Rebuild the search index from every passage in the graph store (ingest and remove update it
+    for the documents they change)."""
+    stats = refresh_search(obj["home"], wait=not no_wait, full=True)
     err.print(
         f"search index: {stats['passages']} passages ({stats['embedded']} embedded, "
         f"{stats['cached']} from cache), {stats['index']} index, {stats['seconds']} s"

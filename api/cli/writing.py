@@ -17,8 +17,9 @@ no_wait_option = click.option(
 )
 
 
-def refresh_search(home: Path, *, wait: bool = True, purpose: str = "reindex") -> dict:
-    """Bring the search index in line with the graph store (search/ owns the index)."""
+def refresh_search(home: Path, *, wait: bool = True, purpose: str = "reindex", full: bool = False) -> dict:
+    """Bring the search index in line with the graph store (search/ owns the index): an update of the
+    changed documents when it can, a build from every passage with ``full``."""
     from search.index import refresh
 
-    return refresh(home, progress=True, wait=wait, purpose=purpose)
+    return refresh(home, progress=True, wait=wait, purpose=purpose, full=full)

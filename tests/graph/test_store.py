@@ -223,6 +223,31 @@ def test_every_write_advances_the_generation_and_stamps_its_document(home):
         assert store.generation_number() == start + 3 and store.document_generations() == {}
 
 
+def test_the_shared_generation_is_the_last_write_of_more_than_a_document(home):
+    """What lets the search index be updated document by document (search.update)."""
+    shared = "<https://w3id.org/beleidsgraaf/store#store> <https://w3id.org/beleidsgraaf/store#shared>"
+    with GraphStore.open(home) as store:
+        loaded = store.shared_generation()
+        assert loaded == store.generation_number()  # loading the ontology and reference data
+        _ingest(store, sample_document())
+        assert store.shared_generation() == loaded  # a document write
+        store.update(
+            "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> a <http://example.org/C> } }"
+        )
+        assert store.shared_generation() == store.generation_number() == loaded + 2
+        store.remove_document(DOC_ID)
+        assert store.shared_generation() == loaded + 2
+        # a store from before the record: its next document write records the generation before it
+        store.store.update(f"DELETE WHERE {{ {shared} ?s }}")
+        assert store.shared_generation() is None
+        before = store.generation_number()
+        _ingest(store, sample_document())
+        assert store.shared_generation() == before
+        store.store.update(f"DELETE WHERE {{ {shared} ?s }}")
+        store.remove_document(DOC_ID)
+        assert store.shared_generation() == before + 1
+
+
 def test_a_failing_update_does_not_advance_the_generation(home):
     with GraphStore.open(home) as store:
         before = store.generation_number()
@@ -262,7 +287,10 @@ def test_a_new_document_is_stored_exactly_as_a_replaced_one(home):
         first = _document_quads(store, DOC_ID)
         assert len(first) == len(asserted) + len(inferred)
         assert store.generation_number() == start + 1
-        stamps = "SELECT ?n WHERE { <https://w3id.org/beleidsgraaf/store#store> ?p ?n }"
+        stamps = (
+            "SELECT ?n WHERE { <https://w3id.org/beleidsgraaf/store#store> "
+            "<https://w3id.org/beleidsgraaf/store#generation> ?n }"
+        )
         assert [r["n"] for r in store.select(stamps)] == [start + 1]  # the older stamp is gone
         store.replace_document(DOC_ID, asserted, inferred)  # present: the SPARQL update path
         assert _document_quads(store, DOC_ID) == first
