@@ -131,12 +131,14 @@ class LemmaIndex:
         a, b = self._row_ptr[row], self._row_ptr[row + 1]
         return {self.vocab[i]: int(c) for i, c in zip(self._row_ids[a:b], self.counts[a:b], strict=True)}
 
-    def token_ids(self) -> list[list[int]]:
-        """Every passage's tokens as vocabulary ids, each repeated as often as the passage states it (the
-        order within a passage is lost; BM25 does not use it). Needs ``counts``."""
-        flat = np.repeat(self._row_ids, self.counts).tolist()
-        ends = _ptr(self.row_token_counts()).tolist()
-        return [flat[ends[r] : ends[r + 1]] for r in range(self.size)]
+    @property
+    def row_ptr(self) -> np.ndarray:
+        return self._row_ptr
+
+    @property
+    def row_ids(self) -> np.ndarray:
+        """Lemma ids of every passage, passage after passage (ascending within one); see ``row_ptr``."""
+        return self._row_ids
 
     def row_token_counts(self) -> np.ndarray:
         """How many tokens each passage has (its BM25 length)."""
