@@ -257,14 +257,26 @@ def refresh(
             raise
         swap_in(final, search_dir(home))
         pause.stage("swapped")
-    log.info(
-        "search index: %d passages (%d embedded, %d cached), %s%s",
-        stats["passages"],
-        stats["embedded"],
-        stats["cached"],
-        stats["index"],
-        f", updated for {_plural(len(todo.changed) + len(todo.gone), 'document')}" if todo else "",
-    )
+    if todo is not None:
+        step = stats["update"]
+        log.info(
+            "search index: %d passages, %s, updated for %s (%d passages new, %d of them embedded; "
+            "%d carried over)",
+            stats["passages"],
+            stats["index"],
+            _plural(len(todo.changed) + len(todo.gone), "document"),
+            step["passages_added"],
+            stats["embedded"],
+            step["passages_kept"],
+        )
+    else:
+        log.info(
+            "search index: %d passages (%d embedded, %d cached), %s",
+            stats["passages"],
+            stats["embedded"],
+            stats["cached"],
+            stats["index"],
+        )
     return stats
 
 
