@@ -232,17 +232,23 @@ def refresh(
         build.chmod(0o755)  # private by its name and the lock; readable like the rest of the folder
         try:
             if todo is not None:
-                stats = update.update_index(
-                    search_dir(home).resolve(),
-                    build,
-                    rows,
-                    facts,
-                    todo,
-                    cache=cache_path(home),
-                    progress=progress,
-                    stamps=stamps,
-                )
-            else:
+                try:
+                    stats = update.update_index(
+                        search_dir(home).resolve(),
+                        build,
+                        rows,
+                        facts,
+                        todo,
+                        cache=cache_path(home),
+                        progress=progress,
+                        stamps=stamps,
+                    )
+                except update.UNREADABLE as exc:  # the live index's files: build anew from the graph
+                    log.warning("search index: cannot update the live index (%s); building it anew", exc)
+                    shutil.rmtree(build, ignore_errors=True)
+                    build.mkdir(mode=0o755)
+                    rows, stamps, todo, facts = _read_graph(home, model, True)
+            if todo is None:
                 rows = sorted(rows, key=lambda p: p["passage"])
                 stats = build_index(
                     rows, build, model=model, cache=cache_path(home), progress=progress, stamps=stamps

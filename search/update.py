@@ -87,6 +87,9 @@ def write_row_files(rows: list[dict], folder: Path) -> None:
     )
 
 
+# What reading a damaged or foreign live index raises; the caller then builds anew.
+UNREADABLE = (OSError, ValueError, KeyError, IndexError, TypeError)
+
 # --------------------------------------------------------------------------- deciding
 
 

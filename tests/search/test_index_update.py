@@ -204,3 +204,19 @@ def test_a_table_that_is_not_one_row_per_line_is_refused(tmp_path):
     update.write_table(['{"a": 1}', '{"a": "x\\ny"}'], tmp_path / "passages.json")
     assert update.read_lines(tmp_path / "passages.json", 2) == ['{"a": 1}', '{"a": "x\\ny"}']
     assert json.loads((tmp_path / "passages.json").read_text()) == [{"a": 1}, {"a": "x\ny"}]
+
+
+def test_a_damaged_live_index_is_built_anew_not_updated(grown, tmp_path, embed_cache, monkeypatch, caplog):
+    from graph.build import ingest_paths
+    from search.index import refresh, search_dir
+
+    monkeypatch.setenv("BELEIDSGRAAF_EMBED_CACHE", str(embed_cache))
+    home = tmp_path / "home"
+    shutil.copytree(grown["home"], home, symlinks=True)
+    table = search_dir(home) / "passages.json"
+    table.write_text(json.dumps(json.loads(table.read_text(encoding="utf-8"))), encoding="utf-8")  # one line
+    ingest_paths([_copy(SECOND, tmp_path / "again")], home, progress=False)
+    stats = refresh(home, progress=False)
+    assert "update" not in stats and "cannot update the live index" in caplog.text
+    rows = json.loads((search_dir(home) / "passages.json").read_text(encoding="utf-8"))
+    assert len(rows) == stats["passages"] and {r["doc_id"] for r in rows} >= {FIRST, SECOND}
