@@ -198,7 +198,7 @@ def _read_graph(
         else:
             rows = queries.passages(store)
             for row in rows:
-                row.update(facts.get(row["doc_id"]) or {"validity": None, "priority_themes": []})
+                row.update(facts.get(row["doc_id"]) or update.no_facts())
         return rows, stamps, todo, facts
 
 
@@ -242,6 +242,7 @@ def refresh(
                         cache=cache_path(home),
                         progress=progress,
                         stamps=stamps,
+                        model=model,
                     )
                 except update.UNREADABLE as exc:  # the live index's files: build anew from the graph
                     log.warning("search index: cannot update the live index (%s); building it anew", exc)

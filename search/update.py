@@ -37,6 +37,11 @@ DOCUMENTS_FILE = "documents.json"  # doc_id → the document-level facts every r
 DOCUMENT_FIELDS = ("validity", "priority_themes")
 
 
+def no_facts() -> dict:
+    """The document-level fields of a document the graph states none for."""
+    return {"validity": None, "priority_themes": []}
+
+
 # --------------------------------------------------------------------------- the passage table on disk
 
 
@@ -143,6 +148,7 @@ def update_index(
     cache: Path | None,
     progress: bool = False,
     stamps: dict,
+    model: str | None = None,
 ) -> dict:
     """Write into ``dest`` the index of ``old`` with the documents of ``todo`` replaced by ``new_rows``
     (their passages as graph.queries.passages reads them); ``documents`` holds every document's
@@ -164,7 +170,7 @@ def update_index(
         raise ValueError(f"{old / 'passages.json'} is not one row per line")
     redo = set(todo.changed) | set(todo.gone)
     for row in new_rows:
-        row.update(documents.get(row["doc_id"], {k: None for k in DOCUMENT_FIELDS}))
+        row.update(documents.get(row["doc_id"], no_facts()))
     new_rows = sorted(new_rows, key=lambda r: r["passage"])
 
     # the new table: kept old rows and new rows, by passage id like a full build
@@ -187,7 +193,7 @@ def update_index(
             line = lines[r]
             if written.get(doc) != documents.get(doc):  # another document changed its facts
                 row = json.loads(line)
-                row.update(documents.get(doc, {k: None for k in DOCUMENT_FIELDS}))
+                row.update(documents.get(doc, no_facts()))
                 line = row_line(row)
                 refreshed.add(doc)
         else:
@@ -198,7 +204,7 @@ def update_index(
         out_rows["passage"].append(pid)
         out_rows["doc_id"].append(doc)
 
-    name, runtime = configured_model(), configured_runtime()
+    name, runtime = configured_model(model), configured_runtime()
     texts = [passage_text(p) for p in new_rows]
     fresh, computed = embed_passages_with_stats(texts, name, cache=cache, progress=progress, runtime=runtime)
     old_vectors = np.load(old / "vectors.npy", mmap_mode="r")
@@ -226,7 +232,7 @@ def update_index(
     write_table(out_lines, dest / "passages.json")
     (dest / ROWS_FILE).write_text(json.dumps(out_rows, ensure_ascii=False), encoding="utf-8")
     kept_docs = list(dict.fromkeys(out_rows["doc_id"]))  # in table order, as a build writes them
-    facts = {d: documents.get(d, {k: None for k in DOCUMENT_FIELDS}) for d in kept_docs}
+    facts = {d: documents.get(d, no_facts()) for d in kept_docs}
     (dest / DOCUMENTS_FILE).write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
     stats = {
         "passages": len(picks),
