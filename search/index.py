@@ -71,7 +71,7 @@ def build_index(
     from search import vector_index  # heavy imports only where an index is built (stats stays quick)
     from search.embed import embed_passages_with_stats, passage_text
     from search.lexical import LexicalIndex
-    from search.model import configured_model, configured_runtime, model_key
+    from search.model import configured_model, configured_runtime
     from search.update import row_line, write_row_files, write_table
 
     started = time.perf_counter()
@@ -98,24 +98,55 @@ def build_index(
     LexicalIndex.from_lemmas(lemmas).save(dest / "bm25")
     write_table([row_line(p) for p in passages], dest / "passages.json")
     write_row_files(passages, dest)
-    stats = {
-        "passages": len(passages),
-        "embedded": computed,
-        "cached": len(passages) - computed,
-        "model": name,
+    stats = index_meta_for(
+        passages=len(passages),
+        documents=len({p["doc_id"] for p in passages}),
+        embedded=computed,
+        model=name,
+        runtime=runtime,
+        kind=vector_index.kind_of(index),
+        dimension=int(vectors.shape[1]) if vectors.ndim == 2 else 0,
+        embed_seconds=t_embed,
+        started=started,
+        stamps=stamps,
+    )
+    (dest / "meta.json").write_text(json.dumps(stats, indent=2))
+    return stats
+
+
+def index_meta_for(
+    *,
+    passages: int,
+    documents: int,
+    embedded: int,
+    model: str,
+    runtime: str,
+    kind: str,
+    dimension: int,
+    embed_seconds: float,
+    started: float,
+    stamps: dict | None,
+) -> dict:
+    """``meta.json`` of a finished build or update: what it holds, how it was made, and which state of
+    the graph it is from (``stamps``: graph_generation, doc_generations)."""
+    from search.model import model_key
+
+    return {
+        "passages": passages,
+        "embedded": embedded,
+        "cached": passages - embedded,
+        "model": model,
         "runtime": runtime,
-        "model_key": model_key(name, runtime),
-        "index": vector_index.kind_of(index),
-        "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
-        "documents": len({p["doc_id"] for p in passages}),
+        "model_key": model_key(model, runtime),
+        "index": kind,
+        "dimension": dimension,
+        "documents": documents,
         "format": FORMAT_VERSION,
-        "embed_seconds": round(t_embed, 2),
+        "embed_seconds": round(embed_seconds, 2),
         "seconds": round(time.perf_counter() - started, 2),
         "graph_generation": (stamps or {}).get("graph_generation"),
         "doc_generations": (stamps or {}).get("doc_generations", {}),
     }
-    (dest / "meta.json").write_text(json.dumps(stats, indent=2))
-    return stats
 
 
 def swap_in(built: Path, live: Path) -> None:

@@ -156,10 +156,10 @@ def update_index(
     from graph import pause
     from search import vector_index
     from search.embed import embed_passages_with_stats, passage_text
-    from search.index import FORMAT_VERSION
+    from search.index import index_meta_for
     from search.lemma_index import LemmaIndex
     from search.lexical import LexicalIndex, tokenize
-    from search.model import configured_model, configured_runtime, model_key
+    from search.model import configured_model, configured_runtime
 
     started = time.perf_counter()
     meta = json.loads((old / "meta.json").read_text())
@@ -234,31 +234,27 @@ def update_index(
     kept_docs = list(dict.fromkeys(out_rows["doc_id"]))  # in table order, as a build writes them
     facts = {d: documents.get(d, no_facts()) for d in kept_docs}
     (dest / DOCUMENTS_FILE).write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
-    stats = {
-        "passages": len(picks),
-        "embedded": computed,
-        "cached": len(picks) - computed,
-        "model": name,
-        "runtime": runtime,
-        "model_key": model_key(name, runtime),
-        "index": vector_index.kind_of(dense.index),
-        "dimension": int(dim),
-        "documents": len(kept_docs),
-        "format": FORMAT_VERSION,
-        "embed_seconds": round(t_embed, 2),
-        "seconds": round(time.perf_counter() - started, 2),
-        "graph_generation": stamps.get("graph_generation"),
-        "doc_generations": stamps.get("doc_generations", {}),
-        "update": {
-            "documents": sorted(todo.changed),
-            "removed": sorted(todo.gone),
-            "passages_added": len(new_rows),
-            "passages_kept": int(len(kept)),
-            "documents_refreshed": sorted(refreshed),
-            "dense": "rebuilt" if rebuilt else "extended",
-            "dense_removed": dense.removed,
-            "from_generation": meta.get("graph_generation"),
-        },
+    stats = index_meta_for(
+        passages=len(picks),
+        documents=len(kept_docs),
+        embedded=computed,
+        model=name,
+        runtime=runtime,
+        kind=vector_index.kind_of(dense.index),
+        dimension=int(dim),
+        embed_seconds=t_embed,
+        started=started,
+        stamps=stamps,
+    )
+    stats["update"] = {
+        "documents": sorted(todo.changed),
+        "removed": sorted(todo.gone),
+        "passages_added": len(new_rows),
+        "passages_kept": int(len(kept)),
+        "documents_refreshed": sorted(refreshed),
+        "dense": "rebuilt" if rebuilt else "extended",
+        "dense_removed": dense.removed,
+        "from_generation": meta.get("graph_generation"),
     }
     (dest / "meta.json").write_text(json.dumps(stats, indent=2))
     return stats
