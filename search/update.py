@@ -14,10 +14,11 @@ vectors, lemma sets and BM25 scores. The one exception is the HNSW graph. It get
 and skips the removed ones (search.vector_index), so its neighbour lists differ, as any two HNSW builds
 do.
 
-An update is never more work than a build (when every document changed it reads, embeds and tokenises
-what a build does), so it is taken whenever it is possible: from an index of this format, with the
-same model and runtime, when nothing but documents changed since it was built (the store's shared
-generation, graph.store). Otherwise ``plan`` says why and the caller builds anew.
+An update costs the changed documents' share of a build plus carrying the rest over (about 10 s at
+217,000 passages against about 2 minutes for a build), so it is taken whenever it is possible: from an
+index of this format, with the same model and runtime, when nothing but documents changed since it
+was built (the store's shared generation, graph.store). Otherwise ``plan`` says why and the caller
+builds anew.
 """
 
 from __future__ import annotations
