@@ -123,8 +123,8 @@ def which(
     theme_docs: dict[str, list[_Fact]] = {}
     if theme_concept and not instrument:
         theme_docs = _concept_facts(store, theme_concept, BG.ThemeFact)
-    elif theme_concept:  # beside an instrument the theme's facts only decide "same_document": no evidence
-        rows = run_values(store, "which_concept_docs", "concept", theme_iris, kind=str(BG.ThemeFact))
+    elif theme_concept:  # beside an instrument the theme only decides "same_document": no evidence
+        rows = run_values(store, "which_theme_docs", "concept", theme_iris)
         theme_docs = {row["doc"]: [] for row in rows}
 
     if instrument:
