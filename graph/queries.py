@@ -131,11 +131,12 @@ def which(
         concept = resolve_concept(instrument, "instrument")
         query["instrument"] = concept_json(concept)
         facts: dict[str, dict[str, Any]] = {}
-        for row in run_values(store, "which_instrument", "concept", sorted(_narrower(store, concept))):
+        name = "which_instrument" if theme_concept else "which_instrument_uses"  # against: theme only
+        for row in run_values(store, name, "concept", sorted(_narrower(store, concept))):
             fact = facts.setdefault(
                 row["fact"], {"doc": row["doc"], "status": status_name(row["status"]), "against": set()}
             )
-            if row["against"]:
+            if row.get("against"):
                 fact["against"].add(row["against"])
         uses: dict[str, list[_Fact]] = defaultdict(list)
         for iri, fact in facts.items():
