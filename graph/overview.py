@@ -22,6 +22,7 @@ from graph.read import (
     document_graphs,
     documents,
     evidence,
+    narrower,
     resolve_concept,
     resolve_municipality,
     run,
@@ -201,8 +202,6 @@ def unique_concepts(store: GraphStore, municipality: str, kind: str = "instrumen
     at the first such fact). The whole country's matrix with every quote was the earlier way: 283 s
     for one municipality at 3,420 documents.
     """
-    from graph.queries import _narrower
-
     kind = _check_kind(kind, FACT_KINDS)
     docs = documents(store)
     muni, own = resolve_municipality(docs, municipality)
@@ -215,9 +214,9 @@ def unique_concepts(store: GraphStore, municipality: str, kind: str = "instrumen
     mine = cells.get(muni.code, {})
     concepts = []
     for concept, cell in mine.items():
-        narrower = _narrower(store, resolve_concept(concept, kind))
+        closure = narrower(store, resolve_concept(concept, kind))
         if run_values(
-            store, "named_elsewhere", "direct", sorted(narrower), own=muni.iri, **{"class": fact_class}
+            store, "named_elsewhere", "direct", sorted(closure), own=muni.iri, **{"class": fact_class}
         ):
             continue
         concepts.append(

@@ -24,6 +24,7 @@ from graph.read import (
     evidence,
     label,
     local_id,
+    narrower,
     resolve_concept,
     run,
     run_values,
@@ -46,11 +47,6 @@ def documents(store: GraphStore) -> list[dict[str, Any]]:
 def resolve_document(store: GraphStore, document: str) -> str:
     """doc_id for a doc_id, a file name or a path (``UnknownDocument`` otherwise); used by graph.build."""
     return _resolve_document(_documents(store), document).doc_id
-
-
-def _narrower(store: GraphStore, concept: Concept) -> set[str]:
-    """IRIs of the concept and everything narrower (skos:broader* in the ontology graph)."""
-    return {row["concept"] for row in run(store, "broader", top=concept.iri)}
 
 
 # -- which ------------------------------------------------------------------------------------------
@@ -116,7 +112,7 @@ def which(
     not_in_use: dict[str, set[str]] = defaultdict(set)
 
     theme_concept = resolve_concept(theme, "theme") if theme else None
-    theme_iris = _narrower(store, theme_concept) if theme_concept else set()
+    theme_iris = narrower(store, theme_concept) if theme_concept else set()
     if theme_concept:
         query["theme"] = concept_json(theme_concept)
 
@@ -132,7 +128,7 @@ def which(
         query["instrument"] = concept_json(concept)
         facts: dict[str, dict[str, Any]] = {}
         name = "which_instrument" if theme_concept else "which_instrument_uses"  # against: theme only
-        for row in run_values(store, name, "concept", sorted(_narrower(store, concept))):
+        for row in run_values(store, name, "concept", sorted(narrower(store, concept))):
             fact = facts.setdefault(
                 row["fact"], {"doc": row["doc"], "status": status_name(row["status"]), "against": set()}
             )
@@ -265,8 +261,8 @@ def _fact_evidence(store: GraphStore, facts: list[str]) -> dict[str, list[dict[s
 def _concept_facts(store: GraphStore, concept: Concept, kind) -> dict[str, list[_Fact]]:
     """Per document, its facts of ``kind`` about the concept or a narrower one (quoted later)."""
     found: dict[str, dict[str, _Fact]] = defaultdict(dict)
-    narrower = sorted(_narrower(store, concept))
-    for row in run_values(store, "which_concept", "concept", narrower, kind=str(kind)):
+    closure = sorted(narrower(store, concept))
+    for row in run_values(store, "which_concept", "concept", closure, kind=str(kind)):
         found[row["doc"]].setdefault(row["fact"], _Fact(row["fact"], row["doc"]))
     return {doc: list(facts.values()) for doc, facts in found.items()}
 

@@ -121,6 +121,11 @@ def status_name(iri: str | None) -> str | None:
 # -- concepts ---------------------------------------------------------------------------------------
 
 
+def narrower(store: GraphStore, concept: Concept) -> set[str]:
+    """IRIs of the concept and everything narrower (skos:broader* in the store's ontology graph)."""
+    return {row["concept"] for row in run(store, "broader", top=concept.iri)}
+
+
 def resolve_concept(text: str, type: str | None = None) -> Concept:
     """A concept (of ``type``, or a category of that type) named by a Dutch/English label or an id.
 

@@ -275,7 +275,7 @@ class GraphStore:
         ops = [f"DELETE WHERE {{ <{STORE_NODE}> {gen} ?g }}"]
         ops += [f"DELETE WHERE {{ <{iri}> {gen} ?g }}" for iri in (*doc_graphs, *dropped)]
         data = "".join(f"<{iri}> {gen} {number} .\n" for iri in (STORE_NODE, *doc_graphs))
-        if not doc_graphs and not dropped:  # more than one document changed
+        if not doc_graphs and not dropped:  # not one document's write: ontology, reference data, SPARQL
             ops.append(f"DELETE WHERE {{ <{STORE_NODE}> {shared} ?s }}")
             data += f"<{STORE_NODE}> {shared} {number} .\n"
         elif self.shared_generation() is None:

@@ -72,7 +72,7 @@ def build_index(
     from search.embed import embed_passages_with_stats, passage_text
     from search.lexical import LexicalIndex
     from search.model import configured_model, configured_runtime
-    from search.update import row_line, write_row_files, write_table
+    from search.update import facts_of_rows, row_line, write_row_files, write_table
 
     started = time.perf_counter()
     name = configured_model(model)
@@ -97,7 +97,9 @@ def build_index(
     lemmas.save(dest / "lemmas")
     LexicalIndex.from_lemmas(lemmas).save(dest / "bm25")
     write_table([row_line(p) for p in passages], dest / "passages.json")
-    write_row_files(passages, dest)
+    write_row_files(
+        dest, [p["passage"] for p in passages], [p["doc_id"] for p in passages], facts_of_rows(passages)
+    )
     stats = index_meta_for(
         passages=len(passages),
         documents=len({p["doc_id"] for p in passages}),

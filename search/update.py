@@ -74,7 +74,7 @@ def read_lines(path: Path, expected: int) -> list[str] | None:
     return [line[:-1] for line in rows[:-1]] + [rows[-1]]
 
 
-def document_facts(rows: list[dict]) -> dict[str, dict]:
+def facts_of_rows(rows: list[dict]) -> dict[str, dict]:
     """doc_id → the document-level fields its rows carry (the first row's: they are the same)."""
     out: dict[str, dict] = {}
     for row in rows:
@@ -83,14 +83,12 @@ def document_facts(rows: list[dict]) -> dict[str, dict]:
     return out
 
 
-def write_row_files(rows: list[dict], folder: Path) -> None:
+def write_row_files(folder: Path, passages: list[str], doc_ids: list[str], facts: dict[str, dict]) -> None:
     """What an update needs besides the table: which passage and document each row is, and the
-    document-level facts as they were written."""
-    ids = {"passage": [r["passage"] for r in rows], "doc_id": [r["doc_id"] for r in rows]}
+    document-level facts as they were written (doc_id → fields, in table order)."""
+    ids = {"passage": passages, "doc_id": doc_ids}
     (folder / ROWS_FILE).write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
-    (folder / DOCUMENTS_FILE).write_text(
-        json.dumps(document_facts(rows), ensure_ascii=False), encoding="utf-8"
-    )
+    (folder / DOCUMENTS_FILE).write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
 
 
 # What reading a damaged or foreign live index raises; the caller then builds anew.
@@ -231,10 +229,9 @@ def update_index(
     lemmas.save(dest / "lemmas")
     LexicalIndex.from_lemmas(lemmas).save(dest / "bm25")
     write_table(out_lines, dest / "passages.json")
-    (dest / ROWS_FILE).write_text(json.dumps(out_rows, ensure_ascii=False), encoding="utf-8")
     kept_docs = list(dict.fromkeys(out_rows["doc_id"]))  # in table order, as a build writes them
     facts = {d: documents.get(d, no_facts()) for d in kept_docs}
-    (dest / DOCUMENTS_FILE).write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    write_row_files(dest, out_rows["passage"], out_rows["doc_id"], facts)
     stats = index_meta_for(
         passages=len(picks),
         documents=len(kept_docs),
