@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from graph import pause
+from graph import fact_table, pause
 from graph.rdf import document_graph
 from graph.reason import infer_document
 from graph.store import GraphStore
@@ -215,6 +215,9 @@ def ingest_paths(
                         report.documents.append(entry)
                 settle()
                 bar.advance(task)
+        t0 = time.perf_counter()
+        fact_table.sync(store, progress=progress)
+        stages["fact table"] += time.perf_counter() - t0
     report.stage_seconds = dict(stages)
     return report
 
@@ -256,4 +259,5 @@ def remove(home: Path, document: str, *, wait: bool = True) -> str:
     with GraphStore.open(home, wait=wait, purpose="remove") as store:
         doc_id = resolve_document(store, document)
         store.remove_document(doc_id)
+        fact_table.sync(store)
     return doc_id

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from graph import fact_table
+from graph.fact_table import DOC, QUOTES
 from graph.namespaces import BG
 from graph.rdf import USE_STATUSES
 from graph.read import (
@@ -27,7 +29,6 @@ from graph.read import (
     narrower,
     resolve_concept,
     run,
-    run_values,
     status_name,
 )
 from graph.read import documents as _documents
@@ -36,7 +37,6 @@ from graph.store import GraphStore
 from ontology import doc_iri
 from ontology.errors import BadParameter
 from ontology.municipalities import resolve_municipality
-from ontology.vocabulary import Concept
 
 
 def documents(store: GraphStore) -> list[dict[str, Any]]:
@@ -57,9 +57,9 @@ EVIDENCE_PER_CRITERION = 5  # quotes per municipality and criterion unless asked
 
 @dataclass
 class _Fact:
-    """A fact that makes its document meet one criterion of ``which``; its quote is fetched later."""
+    """A fact that makes its document meet one criterion of ``which``, with what the answer says of it."""
 
-    iri: str
+    fact: tuple  # as the fact table gives it (the fields of graph.fact_table.Fact)
     doc: str
     status: str | None = None  # instrument uses only
     strong: bool = True  # against the asked theme itself (not only found in the same document)
@@ -92,10 +92,12 @@ def which(
 
     Evidence: the quotes of at most ``evidence_limit`` facts per municipality and criterion (0: of
     every fact), in reading order (file, then position); ``facts`` counts the facts that matched and
-    ``evidence_complete`` says whether all of them are quoted. The matching documents are decided
-    first and quotes fetched for the facts shown only (``fact_evidence.rq``): across the country an
-    instrument has tens of thousands of facts, and quoting all of them made ``which`` grow with the
-    store.
+    ``evidence_complete`` says whether all of them are quoted.
+
+    The facts come from the fact table (graph.fact_table: every document's facts read once per
+    document version with facts.rq), not from a query per question: across the country an instrument
+    has tens of thousands of uses, and looking up status, themes and quotes of each in the store took
+    0.5-1.6 s per question.
     """
     if validity not in ("in_force", "lapsed", "any"):
         raise BadParameter(
@@ -116,40 +118,33 @@ def which(
     if theme_concept:
         query["theme"] = concept_json(theme_concept)
 
+    table = fact_table.table(store)
     theme_docs: dict[str, list[_Fact]] = {}
-    if theme_concept and not instrument:
-        theme_docs = _concept_facts(store, theme_concept, BG.ThemeFact)
-    elif theme_concept:  # beside an instrument the theme only decides "same_document": no evidence
-        rows = run_values(store, "which_theme_docs", "concept", theme_iris)
-        theme_docs = {row["doc"]: [] for row in rows}
+    if theme_concept:
+        theme_docs = _concept_facts(table, theme_iris, BG.ThemeFact)
 
     if instrument:
         concept = resolve_concept(instrument, "instrument")
         query["instrument"] = concept_json(concept)
-        facts: dict[str, dict[str, Any]] = {}
-        name = "which_instrument" if theme_concept else "which_instrument_uses"  # against: theme only
-        for row in run_values(store, name, "concept", sorted(narrower(store, concept))):
-            fact = facts.setdefault(
-                row["fact"], {"doc": row["doc"], "status": status_name(row["status"]), "against": set()}
-            )
-            if row.get("against"):
-                fact["against"].add(row["against"])
         uses: dict[str, list[_Fact]] = defaultdict(list)
-        for iri, fact in facts.items():
-            doc = fact["doc"]
-            if fact["status"] not in USE_STATUSES:
-                not_in_use[doc].add(fact["status"])
+        for fact in table.about(str(BG.InstrumentUse), narrower(store, concept)):
+            _, doc, _, _, status, against, _, _ = fact
+            status = status_name(status)
+            if status is None:
+                continue  # a use without a status is not counted either way
+            if status not in USE_STATUSES:
+                not_in_use[doc].add(status)
                 continue
             strong = True
             if theme_concept:
-                if fact["against"] & theme_iris:
+                if not theme_iris.isdisjoint(against):
                     basis[doc] = "against_theme"  # the stronger basis, whichever fact comes first
-                elif not fact["against"] and doc in theme_docs:
+                elif not against and doc in theme_docs:
                     basis.setdefault(doc, "same_document")
                     strong = False
                 else:
                     continue
-            uses[doc].append(_Fact(iri, doc, fact["status"], strong))
+            uses[doc].append(_Fact(fact, doc, status, strong))
         criteria.append(dict(uses))
     elif theme_concept:
         criteria.append(theme_docs)
@@ -157,7 +152,7 @@ def which(
     if partner:
         concept = resolve_concept(partner, "partner")
         query["partner"] = concept_json(concept)
-        criteria.append(_concept_facts(store, concept, BG.PartnerFact))
+        criteria.append(_concept_facts(table, narrower(store, concept), BG.PartnerFact))
 
     matching = set.intersection(*(set(c) for c in criteria)) if criteria else set(docs)
     if validity != "any":
@@ -188,10 +183,9 @@ def which(
         chosen, all_of_them = _to_quote(facts_found, evidence_limit)
         quoted += chosen
         complete[code] = complete[code] and all_of_them
-    spans = _fact_evidence(store, [f.iri for f in quoted])
     for fact in quoted:
         entry = by_muni[docs[fact.doc].municipality.code]
-        for row in spans.get(fact.iri, []):
+        for row in fact_table.evidence_rows(fact.doc, fact.fact[QUOTES]):
             add_evidence(entry["evidence"], evidence(row, docs, fact.status))
     for code, entry in by_muni.items():
         entry["evidence"] = sorted(entry["evidence"], key=_reading_order)
@@ -250,21 +244,12 @@ def _not_in_use(
     return out
 
 
-def _fact_evidence(store: GraphStore, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Evidence rows per fact IRI, asked for these facts only (fact_evidence.rq)."""
-    spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in run_values(store, "fact_evidence", "fact", facts):
-        spans[row["fact"]].append(row)
-    return spans
-
-
-def _concept_facts(store: GraphStore, concept: Concept, kind) -> dict[str, list[_Fact]]:
-    """Per document, its facts of ``kind`` about the concept or a narrower one (quoted later)."""
-    found: dict[str, dict[str, _Fact]] = defaultdict(dict)
-    closure = sorted(narrower(store, concept))
-    for row in run_values(store, "which_concept", "concept", closure, kind=str(kind)):
-        found[row["doc"]].setdefault(row["fact"], _Fact(row["fact"], row["doc"]))
-    return {doc: list(facts.values()) for doc, facts in found.items()}
+def _concept_facts(table: fact_table.FactTable, concepts: set[str], kind) -> dict[str, list[_Fact]]:
+    """Per document, its facts of ``kind`` about any of ``concepts`` (in reading order)."""
+    found: dict[str, list[_Fact]] = defaultdict(list)
+    for fact in table.about(str(kind), concepts):
+        found[fact[DOC]].append(_Fact(fact, fact[DOC]))
+    return dict(found)
 
 
 # -- facts of one document --------------------------------------------------------------------------
