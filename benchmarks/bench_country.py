@@ -17,8 +17,9 @@ What is measured, each figure beside its floor in the same run:
   then the index refresh), end to end, extrapolated linearly to the full country when
   ``--documents`` is smaller (said so in the output); floor for embedding: plain fp32
   sentence-transformers ``encode`` on a sample of the same passages, same batch size;
-- store and index size on disk, peak memory (max RSS of this process, and of the largest embedding
-  worker on its own);
+- store and index size on disk, peak memory (max RSS of the ingest, of the largest embedding worker, of
+  a process that serves search, which and compare, and of one that adds and removes a document: in use
+  these are the server and CLI processes, so each runs in a process of its own here);
 - warm latency p50/p95 of ``search`` (floor: query embedding + bare faiss search; beside it the
   query embedding + one exact pass over every passage vector, which a complete answer over the whole
   store reads), ``which`` (floor: the SPARQL of the same answer, the stored queries the README
@@ -357,12 +358,68 @@ def _ingest(home: Path, docs: Path) -> dict:
     }
 
 
+def _in_child(fn, *args):
+    """``fn(*args)`` in a fresh process, and that process's peak RSS in MB.
+
+    Serving (search, which, compare) and writing (ingest, remove, index update) are separate processes
+    in use (the server, the CLI); measured in one process, their peaks would add up beside the
+    benchmark's own models and data."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_with_peak_rss, fn, *args).result()
+
+
+def _with_peak_rss(fn, *args):
+    """The process's own high-water mark (VmHWM): ru_maxrss carries the parent's over fork and exec."""
+    result = fn(*args)
+    status = Path("/proc/self/status").read_text()
+    kb = int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1))
+    return result, round(kb / 1024, 1)
+
+
+def _serving(home: Path, seed: int) -> dict:
+    """Warm latency of search, which, compare and an aggregate, as the server would run them."""
+    return {**_search_latency(home, _queries()), **_graph_latency(home, random.Random(seed))}
+
+
+def _add_remove(home: Path, extra_dir: Path, name: str) -> tuple[float, float, dict]:
+    """Add one document at size and remove it again, each with its index refresh: seconds and steps."""
+    from graph.build import ingest_paths, remove
+    from search.index import refresh
+
+    t2 = time.perf_counter()
+    ingest_paths([extra_dir], home, progress=False)
+    t_graph = time.perf_counter()
+    added = refresh(home, progress=False)
+    add_seconds = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    remove(home, name)
+    t_removed = time.perf_counter()
+    removed = refresh(home, progress=False)
+    remove_seconds = time.perf_counter() - t3
+    steps = {
+        "add": {
+            "graph_seconds": round(t_graph - t2, 2),
+            "index_seconds": round(t2 + add_seconds - t_graph, 2),
+        },
+        "remove": {
+            "graph_seconds": round(t_removed - t3, 2),
+            "index_seconds": round(t3 + remove_seconds - t_removed, 2),
+        },
+    }
+    for step, stats in (("add", added), ("remove", removed)):
+        steps[step]["index"] = "updated" if "update" in stats else "built anew"
+        steps[step]["dense"] = (stats.get("update") or {}).get("dense", "built")
+    return add_seconds, remove_seconds, steps
+
+
 def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
     """Generate, ingest (skipped when ``keep`` already holds this run's ingest), then measure at size."""
     from benchmarks import bench_embed
-    from graph.build import ingest_paths, remove
     from search.embed import _prompt, passage_text
-    from search.index import refresh, search_dir
+    from search.index import search_dir
     from search.model import configured_runtime, load_model
 
     rng = random.Random(7)
@@ -384,38 +441,20 @@ def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
             phase1.write_text(json.dumps(ingest, indent=2))
         n = ingest["documents"]
         passages = json.loads((search_dir(home) / "passages.json").read_text(encoding="utf-8"))
+        n_passages = len(passages)
         prompt = _prompt(load_model(), "passage")
         sample = [prompt + passage_text(p) for p in rng.sample(passages, min(256, len(passages)))]
         throughput = bench_embed.throughput(sample, list(dict.fromkeys([configured_runtime(), "torch"])))
-        latency = {**_search_latency(home, _queries()), **_graph_latency(home, rng)}
-        t2 = time.perf_counter()
-        ingest_paths([extra_dir], home, progress=False)
-        t_graph = time.perf_counter()
-        added = refresh(home, progress=False)
-        add_seconds = time.perf_counter() - t2
-        t3 = time.perf_counter()
-        remove(home, extra.name)
-        t_removed = time.perf_counter()
-        removed = refresh(home, progress=False)
-        remove_seconds = time.perf_counter() - t3
-        steps = {
-            "add": {
-                "graph_seconds": round(t_graph - t2, 2),
-                "index_seconds": round(t2 + add_seconds - t_graph, 2),
-            },
-            "remove": {
-                "graph_seconds": round(t_removed - t3, 2),
-                "index_seconds": round(t3 + remove_seconds - t_removed, 2),
-            },
-        }
-        for name, stats in (("add", added), ("remove", removed)):
-            steps[name]["index"] = "updated" if "update" in stats else "built anew"
-            steps[name]["dense"] = (stats.get("update") or {}).get("dense", "built")
+        del passages  # the benchmark's own copy of the table, not what serving or writing holds
+        latency, rss_serving = _in_child(_serving, home, rng.randrange(1 << 30))
+        (add_seconds, remove_seconds, steps), rss_writing = _in_child(
+            _add_remove, home, extra_dir, extra.name
+        )
         country = COUNTRY_MUNICIPALITIES * DOCS_PER_MUNICIPALITY
         total_per_doc = sum(ingest["ingest_seconds"].values()) / max(n, 1)
         return {
             **ingest,
-            "passages": len(passages),
+            "passages": n_passages,
             "runtime": configured_runtime(),
             "measured_at_full_size": n >= country,
             "country_hours_extrapolated": round(total_per_doc * country / 3600, 2),
@@ -423,6 +462,8 @@ def run(documents: int, corpus: Path, keep: Path | None = None) -> dict:
             "store_mb": round(_du(home / "store") / 1e6, 1),
             "index_mb": round(_du(search_dir(home)) / 1e6, 1),
             "peak_rss_mb": _peak_rss_mb(),
+            "peak_rss_mb_serving": rss_serving,
+            "peak_rss_mb_add_remove": rss_writing,
             "latency": latency,
             "add_one_document_seconds": round(add_seconds, 2),
             "remove_one_document_seconds": round(remove_seconds, 2),
@@ -454,9 +495,11 @@ def _print(result: dict) -> None:
     table.add_row("ingest, whole country (h, extrapolated)", str(result["country_hours_extrapolated"]), "")
     table.add_row("store MB / index MB", f"{result['store_mb']} / {result['index_mb']}", "")
     table.add_row(
-        "peak RSS MB (ingest / whole run / embedding worker)",
-        f"{result['peak_rss_mb_ingest']} / {result['peak_rss_mb']} / "
-        f"{result.get('peak_rss_mb_embedding_worker')}",
+        "peak RSS MB (ingest / embedding worker / serving: search, which, compare / add + remove / "
+        "this process: ingest and the encode benchmark's models)",
+        f"{result['peak_rss_mb_ingest']} / {result.get('peak_rss_mb_embedding_worker')} / "
+        f"{result.get('peak_rss_mb_serving')} / {result.get('peak_rss_mb_add_remove')} / "
+        f"{result['peak_rss_mb']}",
         "",
     )
     lat = result["latency"]

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from graph import heap
 from graph.read import document_graphs, local_id, run, snapshot_memo
 from graph.store import GraphStore
 from ontology import doc_iri
@@ -223,6 +224,7 @@ def _build(store: GraphStore) -> FactTable:
         loaded += 1
     _LAST[key] = current
     built = FactTable(fact for _, _, facts in current.values() for fact in facts)
+    heap.settle(sum(len(facts) for _, _, facts in current.values()))
     log.debug(
         "fact table: %d documents (%d loaded, the rest kept from the last table) in %.2f s",
         len(current),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graph import heap
 from ontology.language import name_particles
 from search import vector_index
 from search.concepts import QueryConcept, recognise
@@ -147,6 +148,7 @@ def load_index(home: Path, fusion: FusionSettings | None = None) -> LoadedIndex:
             words=_lemma_index(folder, passages),
         )
         _loaded[live] = (stamp, loaded)
+        heap.settle(len(passages))
         return loaded
 
 
