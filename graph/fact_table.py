@@ -59,8 +59,8 @@ class Fact(NamedTuple):
     order: int  # place in its document's reading order (by the start of its first quote)
 
 
-DOC, KIND, CONCEPT, QUOTES, ORDER = (
-    Fact._fields.index(name) for name in ("doc", "kind", "concept", "quotes", "order")
+DOC, KIND, CONCEPT, STATUS, AGAINST, QUOTES, ORDER = (
+    Fact._fields.index(name) for name in ("doc", "kind", "concept", "status", "against", "quotes", "order")
 )
 
 
@@ -79,6 +79,10 @@ class FactTable:
         self._by_concept: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         for fact in facts:
             self._by_concept[(fact[KIND], fact[CONCEPT])].append(fact)
+
+    def of_kind(self, kind: str) -> list[tuple]:
+        """Every fact of ``kind``, as plain tuples (see ``about``)."""
+        return [f for (k, _), facts in self._by_concept.items() if k == kind for f in facts]
 
     def about(self, kind: str, concepts: Iterable[str]) -> list[tuple]:
         """Facts of ``kind`` about any of ``concepts``, each document's in its reading order, as plain

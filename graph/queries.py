@@ -29,6 +29,7 @@ from graph.read import (
     narrower,
     resolve_concept,
     run,
+    sorted_evidence,
     status_name,
 )
 from graph.read import documents as _documents
@@ -188,7 +189,7 @@ def which(
         for row in fact_table.evidence_rows(fact.doc, fact.fact[QUOTES]):
             add_evidence(entry["evidence"], evidence(row, docs, fact.status))
     for code, entry in by_muni.items():
-        entry["evidence"] = sorted(entry["evidence"], key=_reading_order)
+        entry["evidence"] = sorted_evidence(entry["evidence"])
         entry["evidence_complete"] = complete[code]
     result = {
         "query": query,
@@ -209,19 +210,6 @@ def _to_quote(facts: list[_Fact], limit: int) -> tuple[list[_Fact], bool]:
     if not limit:
         return ordered, True
     return ordered[:limit], len(ordered) <= limit
-
-
-def _reading_order(item: dict[str, Any]) -> tuple:
-    """Evidence by file and position (then the rest, so equal positions keep one order)."""
-    start, end = item.get("start"), item.get("end")
-    return (
-        item.get("file") or "",
-        start if start is not None else -1,
-        end if end is not None else -1,
-        item.get("passage") or "",
-        item.get("text") or "",
-        item.get("status") or "",
-    )
 
 
 def _not_in_use(

@@ -382,8 +382,20 @@ def add_evidence(items: list[dict[str, Any]], item: dict[str, Any] | None) -> No
         items.append(item)
 
 
-def sorted_evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Evidence in reading order: by file, then position."""
-    return sorted(
-        items, key=lambda e: (e.get("file") or "", e.get("start") if e.get("start") is not None else 0)
+def reading_order(item: dict[str, Any]) -> tuple:
+    """Evidence by file and position, then the rest, so quotes at one position keep one order
+    whatever order the facts were read in."""
+    start, end = item.get("start"), item.get("end")
+    return (
+        item.get("file") or "",
+        start if start is not None else -1,
+        end if end is not None else -1,
+        item.get("passage") or "",
+        item.get("text") or "",
+        item.get("status") or "",
     )
+
+
+def sorted_evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence in reading order (``reading_order``)."""
+    return sorted(items, key=reading_order)

@@ -171,3 +171,25 @@ def test_a_shared_write_makes_every_document_read_again(tmp_path):
     (after,) = fact_table.folder(home).glob("*.json")
     assert after.name != before.name
     assert _municipalities(home, "cameratoezicht") == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "theme"),
+    [("instrument", None), ("partner", None), ("theme", None), ("instrument", "ondermijning")],
+)
+def test_the_matrix_from_the_table_equals_the_matrix_from_its_sparql(store, kind, theme):
+    """matrix.rq and matrix_theme_instrument.rq are the matrix's SPARQL; the code reads the table."""
+    from graph.overview import FACT_CLASSES, _cells, _fact_rows
+    from graph.read import documents, resolve_concept
+
+    scope = {d.iri: d for d in documents(store) if d.municipality}
+    if theme:
+        concept = resolve_concept(theme, "theme")
+        sparql = run(store, "matrix_theme_instrument", theme=concept.iri)
+        rows = _fact_rows(store, kind, set(_narrower(store, concept.iri)))
+    else:
+        sparql = run(store, "matrix", **{"class": str(FACT_CLASSES[kind])})
+        rows = _fact_rows(store, kind, None)
+    expected, expected_labels = _cells(sparql, scope, kind, include_categories=True)
+    got, labels = _cells(rows, scope, kind, include_categories=True)
+    assert expected and got == expected and labels == expected_labels
