@@ -127,7 +127,9 @@ def test_keyboard_users_can_skip_to_content_and_search(laptop, site):
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#inhoud"
     page.goto(site + "/")
-    page.keyboard.type("cameratoezicht")  # the search box has focus on arrival
+    # the search box has focus on arrival (autofocus: once the page is loaded, not at the first byte)
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'q'")
+    page.keyboard.type("cameratoezicht")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"q=cameratoezicht"))
     assert page.locator("#resultaten").is_visible()
