@@ -127,7 +127,10 @@ def _repair(home: Path) -> None:
 
 
 def _warm_up(home: Path) -> None:
-    """Load the embedding model and search index before the first visitor asks (best effort)."""
+    """Load the embedding model, the search index and the fact table before the first visitor asks
+    (best effort; at the country's size the fact table alone takes seconds to load from its files)."""
+    from graph import fact_table
+    from graph.store import GraphStore
     from search.engine import search
 
     try:
@@ -135,6 +138,12 @@ def _warm_up(home: Path) -> None:
         log.info("search index and embedding model loaded (pid %d)", os.getpid())
     except Exception as exc:  # noqa: BLE001 - an empty data folder is fine; the first search will say so
         log.info("search warm-up skipped: %s", exc)
+    try:
+        with GraphStore.open(home, read_only=True) as store:
+            fact_table.table(store)  # kept per process: the server's own handle reuses what it read
+        log.info("fact table loaded (pid %d)", os.getpid())
+    except Exception as exc:  # noqa: BLE001 - the first which reads it then
+        log.info("fact table warm-up skipped: %s", exc)
 
 
 COMMANDS = [serve]
