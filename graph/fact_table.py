@@ -1,19 +1,19 @@
 """Every document's theme, instrument and partner facts as one table, read once per document version.
 
-``which`` asks across every document for the facts about a concept, with status, themes and quotes.
-Asked of the store, each of those is a lookup per property per fact: at 3,420 documents (790,000
-facts) 0.5-1.6 s per question, nearly all of it inside pyoxigraph. A document's facts change only
-when the document is written again (its generation, graph.store) or when something beside documents
-is (the shared generation: ontology, reference data, a SPARQL update). So each document's facts are
-read once with the query the ``facts`` command uses (facts.rq, scoped to the document's graphs) and
-kept in ``<home>/facts/<doc_id>.json`` with the two generations they were read at. A process keeps
-the table of the snapshot it reads in memory (graph.read.snapshot_memo) and, when the store moves
-on, re-reads only the documents whose generations moved.
+``which`` and the matrix ask across every document for the facts about a concept, with status, themes
+and quotes. Asked of the store, each of those is a lookup per property per fact: at 3,420 documents
+(384,000 such facts) 0.7-1.6 s per ``which``, nearly all of it inside pyoxigraph. A document's facts
+change only when the document is written again (its generation, graph.store) or when something beside
+documents is (the shared generation: ontology, reference data, a SPARQL update). So each document's
+facts are read once with the query the ``facts`` command uses (facts.rq, scoped to the document's
+graphs) and kept in ``<home>/facts/<doc_id>.<shared>.<generation>.json``. A process keeps the table of
+the snapshot it reads in memory (graph.read.snapshot_memo) and, when the store moves on, reads only the
+documents whose generations moved.
 
-The table is never behind the snapshot it answers for: a reader that finds a document's file
-missing or of other generations reads that document from its own snapshot (and saves the file when
-it is not older than the one there). Writers bring the folder in step after their write (``sync``),
-so readers seldom have to; after a shared change every document is read again once.
+The table is never behind the snapshot it answers for: a reader that finds a document's file missing
+reads that document from its own snapshot (and saves the file). Writers bring the folder in step after
+their write (``sync``: ingest, remove), so readers seldom have to; after a shared change every document
+is read again once (about 4 minutes at 3,420 documents).
 """
 
 from __future__ import annotations
