@@ -227,14 +227,6 @@ WHERE {
 SNAPSHOT_QUERIES = ("documents", "validity", "validity_evidence")
 
 
-def _values(name: str, var: str, iris) -> str:
-    from graph.read import load_query
-
-    text = load_query(name)
-    block = " ".join(f"<{i}>" for i in iris)
-    return text.replace(f"VALUES ?{var} {{ }}", f"VALUES ?{var} {{ {block} }}")
-
-
 def _sparql_which(store, instrument: str, theme: str | None) -> list[tuple[str, dict]]:
     """The SPARQL a researcher runs for ``which``'s answer (README: the stored queries it documents):
     the concepts, their uses, the theme's documents, and the quotes of at most 5 uses per municipality,
@@ -242,20 +234,20 @@ def _sparql_which(store, instrument: str, theme: str | None) -> list[tuple[str, 
     its floor as a query on bare pyoxigraph. The document metadata and validity queries
     (``SNAPSHOT_QUERIES``) run once per snapshot of the handle and are timed apart."""
     from graph.queries import EVIDENCE_PER_CRITERION
-    from graph.read import by_iri, documents, load_query, resolve_concept
+    from graph.read import by_iri, documents, load_query, resolve_concept, values_query
 
     sent: list[tuple[str, dict]] = []
     concept = resolve_concept(instrument, "instrument")
     broader = load_query("broader")
     sent.append((broader, {"top": concept.iri}))
     narrower = [r["concept"].value for r in _bare(store, broader, top=concept.iri)]
-    sent.append((_values("which_instrument", "concept", narrower), {}))
+    sent.append((values_query("which_instrument", "concept", narrower), {}))
     uses = _bare(store, sent[-1][0])
     if theme:
         top = resolve_concept(theme, "theme").iri
         sent.append((broader, {"top": top}))
         themes = [r["concept"].value for r in _bare(store, broader, top=top)]
-        sent.append((_values("which_theme_docs", "concept", themes), {}))
+        sent.append((values_query("which_theme_docs", "concept", themes), {}))
     docs = by_iri(documents(store))
     quoted: dict[str, list[str]] = {}
     for row in uses:
@@ -267,7 +259,7 @@ def _sparql_which(store, instrument: str, theme: str | None) -> list[tuple[str, 
             facts.append(fact)
     chosen = [f for facts in quoted.values() for f in facts]
     for start in range(0, len(chosen), 2000):
-        sent.append((_values("fact_evidence", "fact", chosen[start : start + 2000]), {}))
+        sent.append((values_query("fact_evidence", "fact", chosen[start : start + 2000]), {}))
     return sent
 
 

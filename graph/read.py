@@ -72,17 +72,23 @@ def run_values(
     planner does not do for a property path or a type pattern. Each IRI goes through NamedNode, so
     only IRIs (from the vocabulary or the store, never user text) reach the query text.
     """
+    subs = {v: ox.NamedNode(iri) for v, iri in bind.items()}
+    unique = list(dict.fromkeys(iris))
+    values_query(name, var, [])  # a query without the block fails even when there is nothing to ask
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(unique), chunk):
+        rows += store.select(values_query(name, var, unique[start : start + chunk]), substitutions=subs)
+    return rows
+
+
+def values_query(name: str, var: str, iris: Iterable[str]) -> str:
+    """The stored query ``name`` with its empty ``VALUES ?var { }`` block filled with ``iris``."""
     text = load_query(name)
     empty = f"VALUES ?{var} {{ }}"
     if empty not in text:
         raise ValueError(f"{name}.rq has no empty '{empty}' block to fill")
-    subs = {v: ox.NamedNode(iri) for v, iri in bind.items()}
-    unique = list(dict.fromkeys(iris))
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(unique), chunk):
-        block = " ".join(str(ox.NamedNode(iri)) for iri in unique[start : start + chunk])
-        rows += store.select(text.replace(empty, f"VALUES ?{var} {{ {block} }}"), substitutions=subs)
-    return rows
+    block = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+    return text.replace(empty, f"VALUES ?{var} {{ {block} }}")
 
 
 # -- ids and labels ---------------------------------------------------------------------------------
