@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 FOLDER = "facts"
 FORMAT = 1
+STALE_TMP_SECONDS = 600  # a half-written file this old belongs to no living writer
 _NOWHERE = 1 << 62  # the position of a fact without a quote: after every quoted one
 
 
@@ -255,6 +256,12 @@ def sync(store: GraphStore, progress: bool = False) -> int:
             log.info("fact table: %d of %d documents read", n, len(todo))
     for name in present - set(wanted.values()):
         (where / name).unlink(missing_ok=True)
+    for tmp in where.glob(".*.tmp") if where.exists() else ():  # left by a process killed mid-write
+        try:
+            if time.time() - tmp.stat().st_mtime > STALE_TMP_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass  # gone already, or another process's
     if todo:
         log.info("fact table: %d documents read in %.1f s", len(todo), time.perf_counter() - started)
     return len(todo)

@@ -145,6 +145,20 @@ def test_missing_or_damaged_files_are_read_again_from_the_store(tmp_path):
     assert path.exists()
 
 
+def test_a_writer_clears_half_written_files_left_behind(tmp_path):
+    import os
+
+    home = tmp_path / "home"
+    ingest_paths([_write(tmp_path / "docs", "duiven_ivp_2024.txt", PLAN)], home, progress=False)
+    old = _write(fact_table.folder(home), ".duiven_ivp_2024.abc.tmp", "{")
+    young = _write(fact_table.folder(home), ".duiven_ivp_2024.def.tmp", "{")
+    long_ago = old.stat().st_mtime - fact_table.STALE_TMP_SECONDS - 1
+    os.utime(old, (long_ago, long_ago))
+    with GraphStore.open(home) as store:
+        assert fact_table.sync(store) == 0
+    assert not old.exists() and young.exists()  # a living writer's file stays
+
+
 def test_a_folder_that_cannot_be_written_still_answers(tmp_path, monkeypatch):
     home = tmp_path / "home"
     ingest_paths([_write(tmp_path / "docs", "duiven_ivp_2024.txt", PLAN)], home, progress=False)
