@@ -102,6 +102,23 @@ def api_matrix(
     return result
 
 
+@router.get("/api/matrix/cell", tags=["vergelijken"], responses=error_responses(404, 422, 503))
+def api_matrix_cell(
+    request: Request,
+    concept: str = Query(..., min_length=1, description="Begrip van de kolom (id of label)"),
+    municipality: str = Query(..., min_length=1, description="Gemeente van de rij (naam of CBS-code)"),
+    kind: Literal["instrument", "partner", "theme"] = Query("instrument", description="soort begrip"),
+    theme: str | None = Query(None, min_length=1, description="Thema (id of label)"),
+    period: int | None = Query(None, ge=1800, le=2200, description="Jaar binnen de beleidsperiode"),
+    used_only: bool = Query(False, description="Alleen toegepaste of voorgenomen instrumenten"),
+) -> dict:
+    """One cell of the matrix (same filters) with its documents and quotes; the matrix page asks for it
+    when a cell is opened."""
+    return overview.matrix_cell(
+        store_of(request), kind, concept, municipality, theme or None, period or None, used_only=used_only
+    )
+
+
 @router.get("/api/timeline", tags=["vergelijken"], responses=error_responses(404, 422, 503))
 def api_timeline(
     request: Request,
@@ -183,7 +200,8 @@ def page_matrix(
     period: str | None = None,
     used_only: bool = False,
 ) -> HTMLResponse:
-    """Heatmap of the matrix; evidence on hover and click; filters and a CSV download link."""
+    """Heatmap of the matrix (counts); a cell's quotes are fetched when it is opened (/api/matrix/cell);
+    filters and a CSV download link."""
     store = store_of(request)
     themes = sorted(((c.id, c.pref_label) for c in concepts_of_type("theme")), key=lambda t: t[1].casefold())
     context: dict[str, Any] = {

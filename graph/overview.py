@@ -19,6 +19,7 @@ from graph.fact_table import AGAINST, CONCEPT, DOC, QUOTES, STATUS
 from graph.namespaces import BG
 from graph.rdf import USE_STATUSES
 from graph.read import (
+    Document,
     add_evidence,
     cid,
     document_graphs,
@@ -34,6 +35,7 @@ from graph.read import (
 )
 from graph.store import GraphStore
 from ontology.errors import BadParameter
+from ontology.vocabulary import Concept
 
 MAX_CELL_EVIDENCE = 5
 FACT_CLASSES = {"instrument": BG.InstrumentUse, "partner": BG.PartnerFact, "theme": BG.ThemeFact}
@@ -123,12 +125,30 @@ def _cells(
     return cells, labels
 
 
-def _fact_rows(store: GraphStore, kind: str, against: set[str] | None) -> Iterator[dict[str, Any]]:
+def _rows(
+    store: GraphStore, kind: str, theme: Concept | None, own: Sequence[Document] | None = None
+) -> Iterable[dict[str, Any]]:
+    """The matrix's rows for ``kind`` (and ``theme``), of every document or only of ``own``."""
+    if theme and kind == "partner":  # passages about the theme: the fact table has no passage themes
+        if own is None:
+            return run(store, "matrix_theme_partner", theme=theme.iri)
+        graphs = [document_graphs(d.doc_id, ontology=True) for d in own]
+        return [row for g in graphs for row in run(store, "matrix_theme_partner", theme=theme.iri, graphs=g)]
+    against = narrower(store, theme) if theme else None
+    return _fact_rows(store, kind, against, {d.iri for d in own} if own is not None else None)
+
+
+def _fact_rows(
+    store: GraphStore, kind: str, against: set[str] | None, docs: set[str] | None = None
+) -> Iterator[dict[str, Any]]:
     """The rows of ``matrix.rq`` (with ``against``: of ``matrix_theme_instrument.rq``, uses against one
-    of those themes) from the fact table (graph.fact_table): one per fact, concept it counts for (itself
-    and every broader one, ``ancestors.rq``) and quote. Over the store, the country's partner matrix
-    was 415,000 rows in 89 s, nearly all of it per-fact lookups."""
+    of those themes; with ``docs``: of those documents only) from the fact table (graph.fact_table):
+    one per fact, concept it counts for (itself and every broader one, ``ancestors.rq``) and quote.
+    Over the store, the country's partner matrix was 415,000 rows in 89 s, nearly all of it per-fact
+    lookups."""
     facts = fact_table.table(store).of_kind(str(FACT_CLASSES[kind]))
+    if docs is not None:
+        facts = [f for f in facts if f[DOC] in docs]
     if against is not None:
         facts = [f for f in facts if not against.isdisjoint(f[AGAINST])]
     up: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
@@ -172,13 +192,10 @@ def matrix(
     theme_json = None
     if theme and kind == "theme":
         raise BadParameter("a theme filter needs kind instrument or partner", parameter="theme")
-    if theme:
-        concept = resolve_concept(theme, "theme")
+    concept = resolve_concept(theme, "theme") if theme else None
+    if concept:
         theme_json = {"id": concept.id, "label": concept.pref_label}
-    if theme and kind == "partner":  # passages about the theme: the fact table has no passage themes
-        rows = run(store, "matrix_theme_partner", theme=concept.iri)
-    else:
-        rows = _fact_rows(store, kind, narrower(store, concept) if theme else None)
+    rows = _rows(store, kind, concept)
     in_scope = {d.iri: d for d in docs if d.municipality and (year is None or d.covers(year))}
     cells, labels = _cells(rows, in_scope, kind, used_only=used_only, include_categories=include_categories)
     columns_count: dict[str, int] = defaultdict(int)
@@ -201,6 +218,44 @@ def matrix(
         "rows": sorted(municipalities.values(), key=lambda r: r["label"].casefold()),
         "columns": [{"id": c, "label": labels[c], "municipalities": columns_count[c]} for c in columns],
         "cells": {code: dict(row_cells) for code, row_cells in cells.items()},
+    }
+
+
+def matrix_cell(
+    store: GraphStore,
+    kind: str,
+    concept: str,
+    municipality: str,
+    theme: str | None = None,
+    period: int | str | None = None,
+    *,
+    used_only: bool = False,
+) -> dict[str, Any]:
+    """One cell of ``matrix`` (same arguments): the municipality's documents that name the concept or a
+    narrower one, with every quote ``matrix`` would count (at most ``MAX_CELL_EVIDENCE`` of them).
+
+    The matrix page shows counts and asks for a cell's quotes when it is opened: with every cell's
+    quotes, the page of the country's instrument matrix was 78 MB of HTML."""
+    kind = _check_kind(kind, FACT_KINDS)
+    year = _check_year(period)
+    if theme and kind == "theme":
+        raise BadParameter("a theme filter needs kind instrument or partner", parameter="theme")
+    found = resolve_concept(concept, kind)
+    theme_concept = resolve_concept(theme, "theme") if theme else None
+    muni, own = resolve_municipality(documents(store), municipality)
+    in_scope = {d.iri: d for d in own if year is None or d.covers(year)}
+    rows = _rows(store, kind, theme_concept, list(in_scope.values()))
+    rows = (r for r in rows if r["concept"] == found.iri)
+    cells, _ = _cells(rows, in_scope, kind, used_only=used_only, include_categories=True)
+    empty = {"count": 0, "documents": [], "evidence": [], "evidence_count": 0, "status": None, "statuses": []}
+    return {
+        "kind": kind,
+        "concept": {"id": found.id, "label": found.pref_label},
+        "municipality": muni.as_json(),
+        "theme": {"id": theme_concept.id, "label": theme_concept.pref_label} if theme_concept else None,
+        "period": year,
+        "used_only": used_only,
+        "cell": cells.get(muni.code, {}).get(found.id) or {**empty, "via": []},
     }
 
 

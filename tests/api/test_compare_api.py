@@ -140,3 +140,43 @@ def test_matrix_page_is_a_heatmap_with_csv_link(client):
     html = response.text
     assert "Haaksbergen" in html and "heat-" in html
     assert "/api/matrix?theme=theme%3Aondermijning&amp;format=csv" in html or "format=csv" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "instrument"},
+        {"kind": "instrument", "theme": "ondermijning"},
+        {"kind": "partner", "theme": "zorg en veiligheid"},
+        {"kind": "instrument", "used_only": "true", "period": 2023},
+    ],
+)
+def test_a_matrix_cell_asked_alone_is_the_cell_of_the_whole_matrix(client, params):
+    whole = client.get("/api/matrix", params=params).json()
+    cells = [(code, concept, cell) for code, row in whole["cells"].items() for concept, cell in row.items()]
+    assert cells
+    for code, concept, cell in cells[:: max(1, len(cells) // 8)]:
+        response = client.get("/api/matrix/cell", params={**params, "municipality": code, "concept": concept})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["cell"] == cell
+        assert body["municipality"]["code"] == code and body["concept"]["id"] == concept
+
+
+def test_a_matrix_cell_names_what_it_does_not_know(client):
+    base = {"concept": "cameratoezicht", "municipality": "Hengelo"}
+    assert client.get("/api/matrix/cell", params={**base, "municipality": "Atlantis"}).status_code == 404
+    assert client.get("/api/matrix/cell", params={**base, "concept": "bestaat niet"}).status_code == 404
+    response = client.get(
+        "/api/matrix/cell",
+        params={**base, "kind": "theme", "concept": "ondermijning", "theme": "ondermijning"},
+    )
+    assert response.status_code == 422
+    empty = client.get("/api/matrix/cell", params={**base, "concept": "artikel 13b Opiumwet", "period": 1900})
+    assert empty.status_code == 200 and empty.json()["cell"]["count"] == 0
+
+
+def test_the_matrix_page_carries_counts_not_quotes(client):
+    html = client.get("/matrix", params={"theme": "theme:ondermijning"}).text
+    assert 'data-concept="instrument:' in html and 'data-municipality="GM' in html
+    assert "<q>" not in html  # quotes come from /api/matrix/cell when a cell is opened

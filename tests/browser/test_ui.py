@@ -135,6 +135,24 @@ def test_keyboard_users_can_skip_to_content_and_search(laptop, site):
     assert page.locator("#resultaten").is_visible()
 
 
+def test_a_matrix_cell_opens_with_its_quotes(laptop, site):
+    page, _ = laptop
+    page.goto(site + "/matrix?theme=theme%3Aondermijning")
+    cell = page.locator("td.cell:not(.empty)").first
+    label = f"{cell.get_attribute('data-row')} × {cell.get_attribute('data-col')}"
+    cell.click()
+    page.wait_for_selector("#cell-detail q")
+    assert label in page.locator("#cell-detail").inner_text()
+    assert page.locator("#cell-detail q").first.inner_text().strip()
+    other = page.locator("td.cell:not(.empty)").nth(1)
+    other.focus()
+    page.keyboard.press("Enter")  # keyboard users open a cell too
+    page.wait_for_function(
+        "label => (document.querySelector('#cell-detail b') || {}).textContent === label",
+        arg=f"{other.get_attribute('data-row')} × {other.get_attribute('data-col')}",
+    )
+
+
 def test_sparql_editor_runs_an_example_query(laptop, site, screenshots):
     page, _ = laptop
     page.goto(site + "/sparql-editor")
