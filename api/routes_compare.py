@@ -216,7 +216,9 @@ def page_matrix(
     }
     status = 200
     try:
-        result = overview.matrix(store, kind, theme or None, period or None, used_only=used_only)
+        result = overview.matrix(
+            store, kind, theme or None, period or None, used_only=used_only, quotes=False
+        )
         context["matrix"] = result
         if result.get("theme"):  # preselect the resolved theme, whatever label the user typed
             context["theme"] = result["theme"]["id"]

@@ -126,20 +126,31 @@ def _cells(
 
 
 def _rows(
-    store: GraphStore, kind: str, theme: Concept | None, own: Sequence[Document] | None = None
+    store: GraphStore,
+    kind: str,
+    theme: Concept | None,
+    own: Sequence[Document] | None = None,
+    *,
+    quotes: bool = True,
 ) -> Iterable[dict[str, Any]]:
-    """The matrix's rows for ``kind`` (and ``theme``), of every document or only of ``own``."""
+    """The matrix's rows for ``kind`` (and ``theme``), of every document or only of ``own``; without
+    ``quotes`` one row per fact and concept, without its quotes, where the fact table serves."""
     if theme and kind == "partner":  # passages about the theme: the fact table has no passage themes
         if own is None:
             return run(store, "matrix_theme_partner", theme=theme.iri)
         graphs = [document_graphs(d.doc_id, ontology=True) for d in own]
         return [row for g in graphs for row in run(store, "matrix_theme_partner", theme=theme.iri, graphs=g)]
     against = narrower(store, theme) if theme else None
-    return _fact_rows(store, kind, against, {d.iri for d in own} if own is not None else None)
+    return _fact_rows(store, kind, against, {d.iri for d in own} if own is not None else None, quotes=quotes)
 
 
 def _fact_rows(
-    store: GraphStore, kind: str, against: set[str] | None, docs: set[str] | None = None
+    store: GraphStore,
+    kind: str,
+    against: set[str] | None,
+    docs: set[str] | None = None,
+    *,
+    quotes: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """The rows of ``matrix.rq`` (with ``against``: of ``matrix_theme_instrument.rq``, uses against one
     of those themes; with ``docs``: of those documents only) from the fact table (graph.fact_table):
@@ -156,9 +167,9 @@ def _fact_rows(
         up[row["direct"]].append((row["concept"], row["label"]))
     for fact in facts:
         doc, direct, status = fact[DOC], fact[CONCEPT], fact[STATUS]
-        quotes = fact_table.evidence_rows(doc, fact[QUOTES]) or [{}]  # a fact without a quote counts
+        spans = (fact_table.evidence_rows(doc, fact[QUOTES]) if quotes else []) or [{}]  # counted anyway
         for concept, label in up.get(direct) or [(direct, None)]:
-            for quote in quotes:
+            for quote in spans:
                 yield {
                     **quote,
                     "doc": doc,
@@ -177,6 +188,7 @@ def matrix(
     *,
     used_only: bool = False,
     include_categories: bool = False,
+    quotes: bool = True,
 ) -> dict[str, Any]:
     """Municipalities (rows) × concepts (columns) of one kind (instrument, partner or theme), with per cell
     the documents and evidence.
@@ -184,7 +196,9 @@ def matrix(
     A cell counts the municipality's documents that name or use the concept or a narrower one. With a
     theme, instruments count only where used against that theme (or a narrower one) and partners only where
     named in passages about it. ``period`` keeps documents whose period contains that year. ``used_only``
-    keeps instruments with status toegepast/voornemen (mention is not use).
+    keeps instruments with status toegepast/voornemen (mention is not use). Without ``quotes`` the
+    cells come without their evidence (``evidence`` empty, ``evidence_count`` None): the page, which
+    asks for a cell's quotes when it is opened (``matrix_cell``).
     """
     kind = _check_kind(kind, FACT_KINDS)
     year = _check_year(period)
@@ -195,9 +209,13 @@ def matrix(
     concept = resolve_concept(theme, "theme") if theme else None
     if concept:
         theme_json = {"id": concept.id, "label": concept.pref_label}
-    rows = _rows(store, kind, concept)
+    rows = _rows(store, kind, concept, quotes=quotes)
     in_scope = {d.iri: d for d in docs if d.municipality and (year is None or d.covers(year))}
     cells, labels = _cells(rows, in_scope, kind, used_only=used_only, include_categories=include_categories)
+    if not quotes:
+        for row_cells in cells.values():
+            for cell in row_cells.values():
+                cell["evidence"], cell["evidence_count"] = [], None
     columns_count: dict[str, int] = defaultdict(int)
     for row_cells in cells.values():
         for concept in row_cells:

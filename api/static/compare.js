@@ -13,10 +13,15 @@ document.addEventListener("DOMContentLoaded", () => {
     return node;
   };
 
+  // the row's municipality and the column's concept: the cells themselves carry only their count
+  const column = (cell) => table.tHead.rows[0].cells[cell.cellIndex];
+  const rowLabel = (cell) => cell.parentElement.querySelector("th").textContent.trim();
+  const label = (cell) => `${rowLabel(cell)} × ${column(cell).textContent.trim()}`;
+
   const render = (cell, answer) => {
     const data = answer.cell;
     const head = el("p");
-    head.append(el("b", `${cell.dataset.row} × ${cell.dataset.col}`));
+    head.append(el("b", label(cell)));
     if (data.status) head.append(` — status: ${data.status}`);
     if (data.via && data.via.length) head.append(` — via ${data.via.join(", ")}`);
     const list = el("ul");
@@ -36,8 +41,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const show = async (cell) => {
     const params = new URLSearchParams({
       kind: table.dataset.kind,
-      concept: cell.dataset.concept,
-      municipality: cell.dataset.municipality,
+      concept: column(cell).dataset.concept,
+      municipality: cell.parentElement.dataset.municipality,
       used_only: table.dataset.usedOnly,
     });
     if (table.dataset.theme) params.set("theme", table.dataset.theme);

@@ -178,5 +178,8 @@ def test_a_matrix_cell_names_what_it_does_not_know(client):
 
 def test_the_matrix_page_carries_counts_not_quotes(client):
     html = client.get("/matrix", params={"theme": "theme:ondermijning"}).text
-    assert 'data-concept="instrument:' in html and 'data-municipality="GM' in html
+    assert (
+        '<th scope="col" class="col" data-concept="instrument:' in html
+        and '<tr data-municipality="GM' in html
+    )
     assert "<q>" not in html  # quotes come from /api/matrix/cell when a cell is opened

@@ -207,3 +207,17 @@ def test_the_matrix_from_the_table_equals_the_matrix_from_its_sparql(store, kind
     expected, expected_labels = _cells(sparql, scope, kind, include_categories=True)
     got, labels = _cells(rows, scope, kind, include_categories=True)
     assert expected and got == expected and labels == expected_labels
+
+
+@pytest.mark.parametrize(
+    ("kind", "theme"), [("instrument", None), ("theme", None), ("partner", "ondermijning")]
+)
+def test_a_matrix_without_quotes_is_the_matrix_with_its_quotes_left_out(store, kind, theme):
+    from graph.overview import matrix
+
+    full = matrix(store, kind, theme)
+    for row in full["cells"].values():
+        for cell in row.values():
+            assert cell["evidence"]
+            cell["evidence"], cell["evidence_count"] = [], None
+    assert matrix(store, kind, theme, quotes=False) == full
