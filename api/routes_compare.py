@@ -84,10 +84,20 @@ def api_matrix(
     theme: str | None = Query(None, min_length=1, description="Thema (id of label)"),
     period: int | None = Query(None, ge=1800, le=2200, description="Jaar binnen de beleidsperiode"),
     used_only: bool = Query(False, description="Alleen toegepaste of voorgenomen instrumenten"),
+    quotes: bool = Query(
+        True, description="Citaten per cel (false: alleen tellingen; /api/matrix/cell per cel)"
+    ),
     format: Literal["json", "csv"] = Query("json"),
 ) -> Response | dict:
     """Municipality × concept matrix with documents and evidence per cell; ``format=csv`` for a download."""
-    result = overview.matrix(store_of(request), kind, theme or None, period or None, used_only=used_only)
+    result = overview.matrix(
+        store_of(request),
+        kind,
+        theme or None,
+        period or None,
+        used_only=used_only,
+        quotes=quotes and format == "json",
+    )
     if format == "csv":
         name = f"matrix_{result['kind']}"
         if result.get("theme"):

@@ -138,6 +138,7 @@ def compare_cmd(
 @click.option("--used-only", is_flag=True, help="Alleen instrumenten die worden toegepast of voorgenomen.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV op stdout.")
 @click.option("--json", "as_json", is_flag=True, help="JSON op stdout.")
+@click.option("--no-quotes", is_flag=True, help="Zonder citaten per cel (sneller; de CSV heeft ze nooit).")
 @click.pass_context
 @user_errors
 def matrix_cmd(
@@ -148,11 +149,15 @@ def matrix_cmd(
     used_only: bool,
     as_csv: bool,
     as_json: bool,
+    no_quotes: bool,
 ) -> None:
     """Gemeente × instrument (of partner): wie noemt of gebruikt wat, met bewijs."""
     from graph import overview
 
-    result = _run(ctx, lambda store: overview.matrix(store, kind, theme, period, used_only=used_only))
+    quotes = not (no_quotes or as_csv)
+    result = _run(
+        ctx, lambda store: overview.matrix(store, kind, theme, period, used_only=used_only, quotes=quotes)
+    )
     if as_json:
         print_json(result)
     elif as_csv:

@@ -183,3 +183,17 @@ def test_the_matrix_page_carries_counts_not_quotes(client):
         and '<tr data-municipality="GM' in html
     )
     assert "<q>" not in html  # quotes come from /api/matrix/cell when a cell is opened
+
+
+def test_the_matrix_without_quotes_has_the_same_counts(client):
+    params = {"kind": "instrument", "theme": "ondermijning"}
+    full = client.get("/api/matrix", params=params).json()
+    bare = client.get("/api/matrix", params={**params, "quotes": "false"}).json()
+    assert bare["columns"] == full["columns"] and bare["rows"] == full["rows"]
+    for code, row in full["cells"].items():
+        for concept, cell in row.items():
+            other = bare["cells"][code][concept]
+            assert other["evidence"] == [] and other["evidence_count"] is None
+            assert {k: v for k, v in other.items() if not k.startswith("evidence")} == {
+                k: v for k, v in cell.items() if not k.startswith("evidence")
+            }
