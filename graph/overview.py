@@ -125,6 +125,21 @@ def _cells(
     return cells, labels
 
 
+def _matrix_filters(
+    kind: str, theme: str | None, period: int | str | None
+) -> tuple[str, Concept | None, int | None]:
+    """The checked kind, the theme concept and the year of a matrix (or one of its cells)."""
+    kind = _check_kind(kind, FACT_KINDS)
+    year = _check_year(period)
+    if theme and kind == "theme":
+        raise BadParameter("a theme filter needs kind instrument or partner", parameter="theme")
+    return kind, resolve_concept(theme, "theme") if theme else None, year
+
+
+def _theme_json(theme: Concept | None) -> dict[str, str] | None:
+    return {"id": theme.id, "label": theme.pref_label} if theme else None
+
+
 def _rows(
     store: GraphStore,
     kind: str,
@@ -200,16 +215,9 @@ def matrix(
     cells come without their evidence (``evidence`` empty, ``evidence_count`` None): the page, which
     asks for a cell's quotes when it is opened (``matrix_cell``).
     """
-    kind = _check_kind(kind, FACT_KINDS)
-    year = _check_year(period)
+    kind, theme_concept, year = _matrix_filters(kind, theme, period)
     docs = documents(store)
-    theme_json = None
-    if theme and kind == "theme":
-        raise BadParameter("a theme filter needs kind instrument or partner", parameter="theme")
-    concept = resolve_concept(theme, "theme") if theme else None
-    if concept:
-        theme_json = {"id": concept.id, "label": concept.pref_label}
-    rows = _rows(store, kind, concept, quotes=quotes)
+    rows = _rows(store, kind, theme_concept, quotes=quotes)
     in_scope = {d.iri: d for d in docs if d.municipality and (year is None or d.covers(year))}
     cells, labels = _cells(rows, in_scope, kind, used_only=used_only, include_categories=include_categories)
     if not quotes:
@@ -230,7 +238,7 @@ def matrix(
     columns = sorted(columns_count, key=lambda c: (-columns_count[c], labels[c].casefold(), c))
     return {
         "kind": kind,
-        "theme": theme_json,
+        "theme": _theme_json(theme_concept),
         "period": year,
         "used_only": used_only,
         "rows": sorted(municipalities.values(), key=lambda r: r["label"].casefold()),
@@ -254,12 +262,8 @@ def matrix_cell(
 
     The matrix page shows counts and asks for a cell's quotes when it is opened: with every cell's
     quotes, the page of the country's instrument matrix was 78 MB of HTML."""
-    kind = _check_kind(kind, FACT_KINDS)
-    year = _check_year(period)
-    if theme and kind == "theme":
-        raise BadParameter("a theme filter needs kind instrument or partner", parameter="theme")
+    kind, theme_concept, year = _matrix_filters(kind, theme, period)
     found = resolve_concept(concept, kind)
-    theme_concept = resolve_concept(theme, "theme") if theme else None
     muni, own = resolve_municipality(documents(store), municipality)
     in_scope = {d.iri: d for d in own if year is None or d.covers(year)}
     rows = _rows(store, kind, theme_concept, list(in_scope.values()))
@@ -270,7 +274,7 @@ def matrix_cell(
         "kind": kind,
         "concept": {"id": found.id, "label": found.pref_label},
         "municipality": muni.as_json(),
-        "theme": {"id": theme_concept.id, "label": theme_concept.pref_label} if theme_concept else None,
+        "theme": _theme_json(theme_concept),
         "period": year,
         "used_only": used_only,
         "cell": cells.get(muni.code, {}).get(found.id) or {**empty, "via": []},
