@@ -21,11 +21,10 @@ from ontology.errors import BeleidsgraafError
 from ontology.vocabulary import concepts_of_type
 from search import compare
 from search.compare import CATEGORY_LABELS
-from search.headline import RELATION_LABELS
+from search.headline import RELATION_LABELS, STATE_WORDS
 
 log = logging.getLogger(__name__)
 
-STATE_LABELS = {"added": "nieuw", "removed": "vervallen", "kept": "behouden"}
 KIND_LABELS = {"instrument": "Instrumenten", "partner": "Partners", "theme": "Thema's"}
 
 router = APIRouter()
@@ -156,7 +155,7 @@ def api_unique(
 def _render(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
     context = {
         "active": request.url.path,
-        "state_labels": STATE_LABELS,
+        "state_labels": STATE_WORDS["documents"],  # a comparison's own words: its summary.labels
         "category_labels": CATEGORY_LABELS,
         "kind_labels": KIND_LABELS,
         "relation_labels": RELATION_LABELS,

@@ -46,6 +46,22 @@ TEMPLATES = {
         "counts": "{title}: {added} alleen bij {b}, {removed} alleen bij {a} en {kept} bij beide.",
     },
 }
+# What the three states and the continuing goals are called on each side of a comparison (CLI, page):
+# successive documents of one municipality change ("nieuw", "vervallen"); two municipalities differ.
+STATE_WORDS = {
+    "documents": {
+        "added": "nieuw",
+        "removed": "vervallen",
+        "kept": "behouden",
+        "goals_kept": "Doelen die doorlopen",
+    },
+    "municipalities": {
+        "added": "alleen {b}",
+        "removed": "alleen {a}",
+        "kept": "bij beide",
+        "goals_kept": "Doelen die beide hebben",
+    },
+}
 COUNTED = {"themes": "Thema's", "instruments": "Instrumenten", "partners": "Partners"}  # fallback sentences
 RELATION_WORDS = {"sharpened": "aangescherpt", "weakened": "afgezwakt", "reworded": "anders verwoord"}
 RELATION_LABELS = {"same": "ongewijzigd", **RELATION_WORDS}  # Dutch label per goal relation (CLI, page)
@@ -133,7 +149,8 @@ def _capitalised(sentence: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def headline(result: dict[str, Any], name_a: str, name_b: str, mode: str = "documents") -> dict[str, Any]:
-    """``{"text", "sentences"}`` for a comparison result (see search.compare)."""
+    """``{"text", "sentences", "mode", "labels"}`` for a comparison result (see search.compare); ``labels``
+    are the words CLI and page use for its states (``state_labels``)."""
     templates = TEMPLATES[mode]
     names = {"a": name_a, "b": name_b}
     instruments = result["instruments"]
@@ -167,7 +184,18 @@ def headline(result: dict[str, Any], name_a: str, name_b: str, mode: str = "docu
         counts = {state: len(result[category][state]) for state in ("added", "removed", "kept")}
         text = templates["counts"].format(title=title, **counts, **names)
         sentences.append(_sentence(category, text, []))
-    return {"text": " ".join(s["text"] for s in sentences), "sentences": sentences}
+    return {
+        "text": " ".join(s["text"] for s in sentences),
+        "sentences": sentences,
+        "mode": mode,
+        "labels": state_labels(name_a, name_b, mode),
+    }
+
+
+def state_labels(name_a: str, name_b: str, mode: str = "documents") -> dict[str, str]:
+    """The Dutch words for added / removed / kept (and the continuing goals) in this comparison: two
+    municipalities do not gain or drop what only one of them has."""
+    return {key: word.format(a=name_a, b=name_b) for key, word in STATE_WORDS[mode].items()}
 
 
 def _goals(goals: dict[str, list[dict]], template: str, names: dict[str, str]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import click
 
 from api.cli.common import print_json, user_errors
 
-STATE_LABELS = {"added": ("+", "nieuw"), "removed": ("-", "vervallen"), "kept": ("=", "behouden")}
+STATE_SIGNS = {"added": "+", "removed": "-", "kept": "="}
 EVIDENCE_CHARS = 110
 
 
@@ -58,7 +58,9 @@ def format_comparison(result: dict) -> str:
     from search.headline import RELATION_LABELS
 
     lines = [f"A: {_side_line(result['a'])}", f"B: {_side_line(result['b'])}", ""]
-    lines += [result["summary"]["text"], "", "Doelen die doorlopen:"]
+    words = result["summary"]["labels"]  # "nieuw" / "vervallen", or "alleen <gemeente>" side by side
+    width = max(len(words[state]) for state in STATE_SIGNS)
+    lines += [result["summary"]["text"], "", f"{words['goals_kept']}:"]
     for item in result["goals"]["kept"]:
         lines.append(f"  = {RELATION_LABELS[item['relation']]:<15} A: {_short(item['text_a'], 90)}")
         lines.append(f"    {'':<15} B: {_short(item['text_b'], 90)}")
@@ -67,10 +69,10 @@ def format_comparison(result: dict) -> str:
     lines.append("")
     for category, title in CATEGORY_LABELS.items():
         block = result[category]
-        counts = ", ".join(f"{len(block[s])} {STATE_LABELS[s][1]}" for s in ("added", "removed", "kept"))
+        counts = ", ".join(f"{len(block[s])} {words[s]}" for s in STATE_SIGNS)
         lines.append(f"{title}: {counts}")
-        for state in ("added", "removed", "kept"):
-            sign, word = STATE_LABELS[state]
+        for state, sign in STATE_SIGNS.items():
+            word = words[state]
             for item in block[state]:
                 label = _short(item["label"], 90)
                 extra = ""
@@ -86,7 +88,7 @@ def format_comparison(result: dict) -> str:
                     changes = "; ".join(f"{k}: {v['from']} → {v['to']}" for k, v in item["changed"].items())
                     extra = f"  ({changes})"
                 evidence = item["evidence_b"] if state != "removed" else item["evidence_a"]
-                lines.append(f"  {sign} {word:<9} {label}{extra}")
+                lines.append(f"  {sign} {word:<{width}} {label}{extra}")
                 quote = _quote(evidence)
                 if quote:
                     lines.append(f"    {quote.strip()}")

@@ -125,6 +125,11 @@ def test_two_municipalities_compare_the_same_in_json_and_on_the_page(client):
     assert page.status_code == 200 and body["summary"]["sentences"][0]["text"] in page.text.replace(
         "&#39;", "'"
     )
+    html = page.text
+    for state in ("added", "removed", "kept"):
+        assert f'<span class="tag tag-{state}">{body["summary"]["labels"][state]}</span>' in html
+    assert ">vervallen<" not in html and ">nieuw<" not in html and "cmp-legend" not in html
+    assert f"Doelen die beide hebben ({len(body['goals']['kept'])})" in html
     only_versus = client.get("/api/compare", params={"versus": "Haaksbergen"})
     assert only_versus.status_code == 422 and only_versus.json()["error"]["code"] == "bad_parameter"
 

@@ -70,6 +70,13 @@ def test_municipalities_compare_parity(indexed_home, client):
     from_api = api_json(client, "/api/compare", municipality="Hengelo", versus="Haaksbergen")
     assert from_cli["summary"]["sentences"]
     assert from_cli == from_api
+    readable = CliRunner().invoke(
+        main, ["--store", str(indexed_home), "compare", "-m", "Hengelo", "--versus", "Haaksbergen"]
+    )
+    assert readable.exit_code == 0
+    counts = {line.split(":")[0]: line for line in readable.stdout.splitlines() if ": " in line}
+    assert "alleen Haaksbergen" in counts["Partners"] and "bij beide" in counts["Partners"]
+    assert "vervallen" not in counts["Partners"] and "Doelen die beide hebben:" in readable.stdout
 
 
 def test_an_unknown_document_is_the_same_user_error_on_both_edges(indexed_home, client):

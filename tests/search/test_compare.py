@@ -656,6 +656,13 @@ def test_two_municipalities_side_by_side_kept_means_both_have_it(corpus_store, r
         assert all(e["file"].startswith("haaksbergen") for i in block["added"] for e in i["evidence_b"])
     assert result["summary"]["text"].startswith("Alleen")
     assert 3 <= len(result["summary"]["sentences"]) <= 6
+    # one municipality does not gain what only the other has: the states are named by who has them
+    assert result["summary"]["labels"] == {
+        "added": "alleen Haaksbergen",
+        "removed": "alleen Hengelo",
+        "kept": "bij beide",
+        "goals_kept": "Doelen die beide hebben",
+    }
 
 
 def test_matrix_for_undermining_shows_haaksbergen_integral_inspections_with_evidence(corpus_store):
