@@ -98,11 +98,7 @@ def _toc_listed(lines: list[Line]) -> dict[int, tuple[int, ...]]:
     table of contents (the longest run in increasing order is taken; of equally long runs the one whose
     headings come latest, since a summary that names the chapters precedes the chapters themselves).
     """
-    numbers: dict[str, tuple[int, ...]] = {}
-    for line in lines:
-        m = _TOC_ENTRY_RE.match(line.text.strip()) if line.kind == "toc" else None
-        if m:
-            numbers.setdefault(_toc_key(m.group(2)), tuple(int(x) for x in m.group(1).split(".")))
+    numbers = _toc_numbers(lines)
     if not numbers:
         return {}
     body = [i for i, line in enumerate(lines) if line.kind != "toc"]
@@ -165,6 +161,36 @@ def _numbered(text: str, last: tuple[int, ...]) -> tuple[tuple[int, ...], str] |
     return number, title.rstrip(". ")
 
 
+def _toc_numbers(lines: list[Line]) -> dict[str, tuple[int, ...]]:
+    """Heading key → the number the table of contents gives it."""
+    numbers: dict[str, tuple[int, ...]] = {}
+    for line in lines:
+        m = _TOC_ENTRY_RE.match(line.text.strip()) if line.kind == "toc" else None
+        if m:
+            numbers.setdefault(_toc_key(m.group(2)), tuple(int(x) for x in m.group(1).split(".")))
+    return numbers
+
+
+def _numbered_chapter(
+    line: Line, nxt: Line | None, last: tuple[int, ...], toc: dict[str, tuple[int, ...]]
+) -> tuple[tuple[int, ...], str] | None:
+    """A chapter heading written like a list item ("4. Ondermijning"): the table of contents lists it
+    under that number, or it stands alone (blank line before, running text after, not one of a list)
+    and its number follows the last heading's. A numbered list of goals or priorities has sentences, or
+    items one below the other, and stays a list."""
+    text = line.text.strip()
+    numbered = _numbered(text, last)
+    if numbered is None or len(numbered[0]) != 1:
+        return None
+    in_list = not line.blank_before or (nxt is not None and nxt.kind == "bullet" and not nxt.blank_before)
+    if in_list:
+        return None
+    if toc.get(_toc_key(numbered[1])) == numbered[0]:
+        return numbered
+    alone = nxt is not None and nxt.kind == "text" and nxt.blank_before
+    return numbered if alone and _is_body(nxt) else None
+
+
 def _plain_heading(line: Line, nxt: Line | None, prev: Line | None) -> bool:
     text = line.text.strip()
     if line.kind != "text" or not text[0].isalpha() or _word_count(text) > 10 or len(text) > 90:
@@ -201,6 +227,7 @@ def segment(clean_text: CleanText) -> Segmentation:
     seen_numbered = False
     current = -1
     toc_listed = _toc_listed(lines)
+    toc_numbers = _toc_numbers(lines)
     for i, line in enumerate(lines):
         if line.kind == "toc":
             line.section = current
@@ -211,7 +238,12 @@ def segment(clean_text: CleanText) -> Segmentation:
         level = None
         block = None
         title = text
-        numbered = _numbered(text, last_number) if line.kind == "text" else None
+        if line.kind == "text":
+            numbered = _numbered(text, last_number)
+        elif line.kind == "bullet":
+            numbered = _numbered_chapter(line, nxt, last_number, toc_numbers)
+        else:
+            numbered = None
         kind = block_kind(text) if line.kind == "text" and _word_count(text) <= MAX_HEADING_WORDS else None
         if numbered:
             last_number, title = numbered

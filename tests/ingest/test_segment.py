@@ -171,3 +171,21 @@ def test_of_two_headings_named_like_a_chapter_the_later_one_is_the_chapter():
     chapters = [s.title for s in secs if s.level == 1]
     assert "ondermijnende criminaliteit" in chapters and "Zorg & veiligheid" in chapters
     assert ("Zorg & veiligheid", "Samen aan een veilige gemeente", "Ambities") in [s.path for s in secs]
+
+
+def test_chapters_numbered_like_list_items_are_headings_and_a_numbered_list_stays_a_list():
+    body = [
+        f"Alinea {n} van dit hoofdstuk met genoeg woorden om als lopende tekst te gelden." for n in range(4)
+    ]
+    goals = (
+        "1. Elke melding krijgt binnen vijf werkdagen opvolging door zorg en veiligheid.\n2. Zorg\n3. Jeugd"
+    )
+    text = (
+        "Inhoud\n\n1. Inleiding\t3\n2. Zorg en veiligheid\t5\n3. Jeugd\t8\n\n"
+        f"1. Inleiding\n\n{body[0]}\n\n2. Zorg en veiligheid\n\n{body[1]}\n\nDoelen\n\n{goals}\n\n"
+        f"3. Jeugd\n\n{body[2]}\n\n4. Organisatie\n\n{body[3]}\n"
+    )
+    secs = segment(clean(text)).sections
+    chapters = [s.title for s in secs if s.level == 1 and s.title != "Inhoud"]
+    assert chapters == ["Inleiding", "Zorg en veiligheid", "Jeugd", "Organisatie"]  # listed or standing alone
+    assert [s.path for s in secs if s.title == "Doelen"] == [("Zorg en veiligheid", "Doelen")]
