@@ -3,7 +3,8 @@
 Two sources, both cue-driven (ontology/cues.json):
 * lines under goal blocks ("Ambitie(s)", "Doelstellingen", "Wat willen we bereiken?", "Wat gaan we
   doen?", "Wat hebben we over 4 jaar bereikt?"): list items are goals of the block's type, the
-  statement right under an "Ambitie" heading is the ambition itself;
+  statement right under an "Ambitie" heading is the ambition itself, and so is a one-sentence answer
+  right under "Wat willen we bereiken?";
 * sentences elsewhere, and running text inside non-ambition goal blocks, with a goal cue ("ons doel
   is", "streven naar", "we willen ... verminderen", "als streefcijfer", a dated "zal").
 Each goal is linked to the theme of its section path.
@@ -94,6 +95,7 @@ def extract_goals(
             )
         )
 
+    opened: set[tuple[str, ...]] = set()  # goal blocks whose first body line has been read
     for ac in analysed:
         block = ac.chunk.block
         path = ac.chunk.passage.section_path
@@ -106,8 +108,15 @@ def extract_goals(
                 if line.kind == "heading" or s < 0 or e > len(text):
                     continue
                 body = text[s:e].strip()
+                first = path not in opened
+                opened.add(path)
                 if line.kind == "bullet" or BULLET_RE.match(body):
                     add(ac, s, e, goal_type, group)
+                elif (
+                    block in STATEMENT_BLOCKS and first and _one_sentence(ac, s, e) and not body.endswith(":")
+                ):
+                    # "Wat willen we bereiken?" answered in one sentence: that sentence is the ambition
+                    add(ac, s, e, "ambitie", group)
                 elif block == "ambitie" and not body.endswith(":"):
                     # the ambition statement itself (one line under the heading)
                     add(ac, s, e, "ambitie", group)
@@ -123,6 +132,14 @@ def extract_goals(
             if goal_type:
                 add(ac, sent.start, sent.end, goal_type, group, sentence=True)
     return drop_restated(doc_id, goals, lemmas, from_sentence)
+
+
+STATEMENT_BLOCKS = frozenset({"bereiken"})  # blocks that ask for the intended outcome itself
+
+
+def _one_sentence(ac: AnalysedChunk, s: int, e: int) -> bool:
+    """The line [s, e) of the chunk is a single sentence."""
+    return sum(1 for sent in ac.sentences if sent.start < e and sent.end > s) == 1
 
 
 def _content_lemmas(ac: AnalysedChunk, s: int, e: int) -> frozenset[str]:

@@ -132,3 +132,34 @@ def test_restating_means_nearly_all_content_words_of_the_sentence_recur_and_no_n
     listed = frozenset({"verminderen", "aantal", "woninginbraak"})
     assert not restates(listed | {"100", "2026"}, listed)  # a value and a year: a target of its own
     assert restates(listed, listed | {"100", "2026"})
+
+
+def test_a_one_sentence_answer_to_wat_willen_we_bereiken_is_the_ambition_and_a_paragraph_is_not():
+    text = f"""Zorg en veiligheid
+
+{BODY}
+
+Wat willen we bereiken?
+
+Kwetsbare inwoners krijgen op tijd de zorg die zij nodig hebben, zodat problemen niet escaleren.
+
+Daarvoor stellen we ons de volgende doelen:
+
+1. Elke melding over verward gedrag krijgt binnen vijf werkdagen opvolging.
+
+Jeugd en veiligheid
+
+{BODY}
+
+Wat willen we bereiken?
+
+Jongeren groeien veilig op in onze gemeente. Daar werken we met scholen en ouders aan samen.
+"""
+    doc = analyse(LoadedText(text=text, media_type="text/plain"), DocumentMeta(doc_id="g", file="g.txt"))
+    goals = {g.text: g.goal_type for g in doc.goals}
+    statement = (
+        "Kwetsbare inwoners krijgen op tijd de zorg die zij nodig hebben, zodat problemen niet escaleren."
+    )
+    assert goals[statement] == "ambitie"
+    assert "Elke melding over verward gedrag krijgt binnen vijf werkdagen opvolging." in goals
+    assert not any(t.startswith(("Daarvoor stellen", "Jongeren groeien")) for t in goals)
