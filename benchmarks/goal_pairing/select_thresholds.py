@@ -8,6 +8,9 @@ The pairing has two parts, scored separately (see README.md in this folder for t
   (mostly the same theme, a different ambition). A B statement may list several acceptable A goals.
 * ``generated`` (``generated_pairs.json``): the goals ingest extracts from a document (side A) against
   rewordings written for them (close ones and freer ones), labelled with their relation, plus new goals.
+* ``plans`` (``plans/*.labels.json``): two whole plans, both sides the goals ingest extracts, as in a
+  real comparison of successive plans: one side a real plan, the other a plan written for this set by a
+  writer who did not know the method (``plans/*.txt``, ingested like any document).
 
 The two Hengelo integral safety plans (2021-2024, 2024-2026) are in neither part: their pairing is judged
 outside the project.
@@ -17,7 +20,7 @@ Procedure (run on demand, not in the tests):
 1. Every setting on a grid (score scale: plain cosine or CSLS; threshold within a theme and across themes;
    bonus for a shared target unit; weight of the shared-words score) aligns every document pair with the
    project's embedding model. Precision, recall and F1 of the pairs are computed per part.
-2. The chosen setting has precision >= 0.8 on both parts and the highest mean F1 of the two parts (ties:
+2. The chosen setting has precision >= 0.8 on every part and the highest mean F1 of the parts (ties:
    higher real F1, then higher thresholds — the more conservative choice). Relation accuracy of the
    correctly found pairs is reported beside it. Precision counts found pairs; recall counts the gold
    goals of B found at least once (a goal of A may pair twice, so a second right pair adds no recall).
@@ -28,8 +31,8 @@ Procedure (run on demand, not in the tests):
     PYTHONPATH=. python benchmarks/goal_pairing/select_thresholds.py --store STORE [--store STORE2 ...]
     ... --only-default      # score the current defaults only (before/after measurements)
 
-The stores must hold the source documents the two files name (the corpus and the documents of
-``../shared/eval/municipalities/docs``).
+The stores must hold the source documents the files name: the corpus, the documents of
+``../shared/eval/municipalities/docs`` and ``plans/*.txt``.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from search.goal_match import AlignSettings, align_goals, default_embedder, norm
 HERE = Path(__file__).resolve().parent
 GENERATED_FILE = HERE / "generated_pairs.json"
 REAL_FILE = HERE / "real_pairs.json"
+PLANS_DIR = HERE / "plans"  # written plans (ingested like any document) and their labels
 MIN_PRECISION = 0.8
 
 
@@ -182,6 +186,63 @@ def load_real(stores: list[Path]) -> list[dict]:
     return sides
 
 
+def load_plans(stores: list[Path]) -> list[dict]:
+    """Plans part: both sides are goals ingest extracts from whole plans, as in a real comparison.
+
+    Each ``plans/*.labels.json`` names an older and a newer document (one of them a plan written for this
+    set, ingested from ``plans/*.txt``; the other a real one) and lists every goal statement of the newer
+    plan with the older goals it continues. A statement is found among the newer plan's extracted goals
+    by its normalised text (either text containing the other); a statement ingest did not extract as a
+    goal stays in the recall base, so extraction losses count as misses. Extracted goals that no statement
+    names (extraction noise) are left out of precision, and reported."""
+    specs = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(PLANS_DIR.glob("*.labels.json"))]
+    found = _store_goals(stores, {s["older"] for s in specs} | {s["newer"] for s in specs})
+    sides = []
+    for spec in specs:
+        name = f"{spec['older']} → {spec['newer']}"
+        goals_a, goals_b = found[spec["older"]], found[spec["newer"]]
+        normalised_a = [normalise_text(g["text"]) for g in goals_a]
+        normalised_b = [normalise_text(g["text"]) for g in goals_b]
+        gold: dict[int, dict[int, str]] = {}
+        ignore: set[int] = set(range(len(goals_b)))  # until a statement names it
+        ops: dict[int, str] = {}
+        unextracted: list[str] = []
+        for item in spec["statements"]:
+            key = normalise_text(item["text"])
+            hits = [j for j, t in enumerate(normalised_b) if key in t or (len(t) >= 20 and t in key)]
+            accepted: dict[int, str] = {}
+            for cont in item.get("continues", []):
+                sub = normalise_text(cont["a"])
+                for i in (i for i, t in enumerate(normalised_a) if sub in t):
+                    accepted.setdefault(i, cont["relation"])
+            if not hits:
+                unextracted.append(item["text"])
+                if item.get("continues") and not item.get("ambiguous"):
+                    # not extracted: a gold pair no alignment can find (a negative index never pairs)
+                    gold[-len(unextracted)] = accepted
+                continue
+            for j in hits:
+                if item.get("ambiguous"):
+                    continue
+                ignore.discard(j)
+                if item.get("continues"):
+                    gold[j] = accepted
+                    ops[j] = item.get("op", "reworded")
+        sides.append(
+            {
+                "name": name,
+                "a": goals_a,
+                "b": goals_b,
+                "gold": gold,
+                "ignore": ignore,
+                "ops": ops,
+                "unextracted": unextracted,
+                "unlabelled": len(ignore),
+            }
+        )
+    return sides
+
+
 def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
     """Pair precision / recall / F1 over document pairs; gold maps a B index to its acceptable A goals."""
     found = correct = relation_right = gold_total = gold_found = 0
@@ -246,7 +307,11 @@ def details(sides: list[dict], embed, settings: AlignSettings) -> None:
                     per_op[ops[j]][1] += 1
                 partner = side["a"][p.a]["text"][:70] if p else side["a"][next(iter(accepted))]["text"][:70]
                 score = f"{p.similarity:.3f} {p.relation}" if p else ""
+                if p and p.a in accepted and accepted[p.a] != p.relation:
+                    score += f" (label: {accepted[p.a]})"
                 print(f"    {tag} {goal['text'][:70]!r} ~ {partner!r} {score}")
+        for text in side.get("unextracted", []):
+            print(f"    NOT EXTRACTED {text[:70]!r}")
     if per_op:
         print("  found per operation:", {op: f"{n}/{t}" for op, (n, t) in sorted(per_op.items())})
 
@@ -254,7 +319,8 @@ def details(sides: list[dict], embed, settings: AlignSettings) -> None:
 def grid_settings() -> list[AlignSettings]:
     """The settings the procedure compares: the session-9 reference points (passage prompt with CSLS,
     the query prompt with the chosen weights) and, around the current defaults, every combination of
-    the threshold within a theme (0.94-1.04), the across-theme offset (0 or 0.04), the shared-words
+    what counts as the same theme (the theme concept, or a shared Kernbeleid field), the threshold
+    within a theme (0.94-1.04), the across-theme offset (0 or 0.04), the shared-words
     weight (0, 0.1, 0.2), the shared-concepts weight (0-0.2) and the mutual-best floor (none, or
     0.02-0.10 below the threshold). Fields the installed AlignSettings lacks are left out (so the script
     also scores older code)."""
@@ -275,7 +341,8 @@ def grid_settings() -> list[AlignSettings]:
             mutual_floor=None,
         )
     ]
-    for same, extra, lex, conc, below in itertools.product(
+    for match, same, extra, lex, conc, below in itertools.product(
+        ("theme", "field"),
         (0.94, 0.96, 0.98, 1.0, 1.02, 1.04),
         (0.0, 0.04),
         (0.0, 0.1, 0.2),
@@ -284,6 +351,7 @@ def grid_settings() -> list[AlignSettings]:
     ):
         out.append(
             make(
+                theme_match=match,
                 prompt="query",
                 scale="cosine",
                 same_theme=same,
@@ -353,11 +421,21 @@ def main() -> None:
     parser.add_argument("--only-default", action="store_true", help="score the current defaults only")
     parser.add_argument("--details", action="store_true", help="with --only-default: every pair, per part")
     args = parser.parse_args()
-    parts = {"real": load_real(args.store), "generated": load_generated(args.store)}
+    parts = {
+        "real": load_real(args.store),
+        "generated": load_generated(args.store),
+        "plans": load_plans(args.store),
+    }
     embedders = _embedders(args.store[0])
     for name, sides in parts.items():
         gold = sum(len(s["gold"]) for s in sides)
         print(f"{name}: {len(sides)} document pairs, {gold} gold pairs")
+        for side in sides:
+            if "unextracted" in side:
+                print(
+                    f"  {side['name']}: {len(side['unextracted'])} labelled statements not extracted"
+                    f" as goals, {side['unlabelled']} extracted goals no statement names"
+                )
     if args.only_default:
         settings = AlignSettings()
         print("defaults:", vars(settings))
@@ -374,7 +452,7 @@ def main() -> None:
 
 
 def _choose(settings_list: list[AlignSettings], parts: dict, embedders: dict, as_json: bool, stage: str):
-    """Score every setting on both parts; the best has precision >= 0.8 on both and the highest mean F1
+    """Score every setting on every part; the best has precision >= 0.8 on each and the highest mean F1
     (ties: real F1, then the more conservative setting: higher thresholds, no second pairs)."""
     grid = []
     for settings in settings_list:
@@ -402,7 +480,7 @@ def _choose(settings_list: list[AlignSettings], parts: dict, embedders: dict, as
     best = max(pool, key=key)
     if as_json:
         print(json.dumps([{**vars(s), **{k: r for k, r in res.items()}} for s, res in grid], indent=1))
-    print(f"{stage}: top settings (mean F1 of the parts, precision >= 0.8 on both):")
+    print(f"{stage}: top settings (mean F1 of the parts, precision >= 0.8 on each):")
     for settings, results in sorted(pool, key=key, reverse=True)[:10]:
         print(" ", {k: v for k, v in vars(settings).items()})
         for name, result in results.items():

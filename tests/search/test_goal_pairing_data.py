@@ -50,3 +50,32 @@ def test_every_quoted_label_of_the_committed_pairing_names_exactly_its_statement
             for cont in item.get("continues", []):
                 key = pairing.normalise_text(cont["a"])
                 assert sum(key in s for s in statements) == 1, (pair["name"], cont["a"])
+
+
+def _document_text(doc_id: str) -> str:
+    """A written plan of the pairing, or a corpus document, as one normalised string."""
+    from pathlib import Path
+
+    written = pairing.PLANS_DIR / f"{doc_id}.txt"
+    path = written if written.exists() else Path(__file__).resolve().parents[2] / "corpus" / f"{doc_id}.txt"
+    return pairing.normalise_text(path.read_text(encoding="utf-8"))
+
+
+def test_every_plan_label_quotes_its_plans_verbatim():
+    """Labels of the plans part name statements of the newer plan and goals of the older one by their
+    words; a statement or partner that no longer occurs in its plan would score as a silent miss."""
+    specs = [
+        json.loads(f.read_text(encoding="utf-8")) for f in sorted(pairing.PLANS_DIR.glob("*.labels.json"))
+    ]
+    assert len(specs) >= 2
+    for spec in specs:
+        assert any((pairing.PLANS_DIR / f"{spec[side]}.txt").exists() for side in ("older", "newer"))
+        older, newer = _document_text(spec["older"]), _document_text(spec["newer"])
+        continuing = 0
+        for item in spec["statements"]:
+            assert pairing.normalise_text(item["text"]) in newer, item["text"]
+            for cont in item.get("continues", []):
+                assert pairing.normalise_text(cont["a"]) in older, cont["a"]
+                assert cont["relation"] in ("same", "reworded", "sharpened", "weakened")
+            continuing += bool(item.get("continues"))
+        assert 0 < continuing < len(spec["statements"])  # both continuing and new goals
