@@ -211,8 +211,19 @@ def test_targets_decide_the_relation_before_the_scope():
     dropped_target = ("weakened", ("streefwaarde vervallen",))
     assert goal_match.goal_relation(ga, gb, 0.9, "meaning", settings) == dropped_target
     gb_same_target = {**gb, "targets": ga["targets"]}
-    relation, changes = goal_match.goal_relation(ga, gb_same_target, 0.9, "meaning", settings)
+    relation, changes = goal_match.goal_relation(ga, gb_same_target, 0.96, "meaning", settings)
     assert relation == "sharpened" and changes == ("reikwijdte verbreed: bezoekers",)
+
+
+def test_the_scope_decides_only_when_the_rest_of_the_wording_stays_close():
+    """A goal restated in other words names other groups in passing; the same sentence with a group
+    added widens it."""
+    ga = {"text": "Inwoners en ondernemers voelen zich veilig in de gemeente.", "targets": []}
+    gb = {"text": "Inwoners, ondernemers en bezoekers voelen zich veilig in de gemeente.", "targets": []}
+    settings = goal_match.AlignSettings()
+    close, far = settings.scope_floor + 0.01, settings.scope_floor - 0.01
+    assert goal_match.goal_relation(ga, gb, close, "meaning", settings)[0] == "sharpened"
+    assert goal_match.goal_relation(ga, gb, far, "meaning", settings) == ("reworded", ())
 
 
 def test_shared_words_weigh_rare_words_more_than_words_every_goal_uses():
@@ -700,3 +711,12 @@ def test_a_fixed_goal_threshold_pairs_one_to_one_without_the_chosen_extras():
     assert (settings.same_theme, settings.other_theme) == (0.9, 0.9)
     assert settings.mutual_floor is None and settings.split_floor is None
     assert compare._settings(None) == goal_match.AlignSettings()
+
+
+def test_themes_that_share_a_safety_field_count_as_the_same_theme_for_alignment():
+    """A successor plan regroups its chapters; the Kernbeleid Veiligheid field stays."""
+    older = [{"theme": "theme:jeugdoverlast"}, {"theme": "theme:ondermijning"}, {"theme": None}]
+    newer = [{"theme": "theme:jeugd_en_veiligheid"}, {"theme": None}]
+    by_field = goal_match.same_theme(older, newer, "field")
+    assert by_field.tolist() == [[True, False], [False, False], [False, False]]
+    assert not goal_match.same_theme(older, newer, "theme").any()
