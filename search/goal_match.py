@@ -154,6 +154,7 @@ class AlignSettings:
     split_margin: float = 0.1  # ... when it scores at most this much below the ambition's first pair
     theme_match: str = "field"  # "theme": same theme concept; "field": themes share a Kernbeleid field
     scope_floor: float = 0.94  # cosine from which a changed group or area decides sharpened / weakened
+    concept_types: tuple[str, ...] = ("theme", "instrument")  # concepts the shared-concepts score counts
 
 
 @dataclass(frozen=True)
@@ -331,7 +332,8 @@ def align_goals(
             combined = combined + settings.lexical_weight * shared_words(texts_a, texts_b)
         if settings.concept_weight:
             combined = combined + settings.concept_weight * shared_concepts(
-                [g.get("concepts") or () for g in goals_a], [g.get("concepts") or () for g in goals_b]
+                [_typed(g, settings.concept_types) for g in goals_a],
+                [_typed(g, settings.concept_types) for g in goals_b],
             )
         scores = csls(combined, settings.neighbours) if settings.scale == "csls" else combined.copy()
         for i, ga in enumerate(goals_a):
@@ -359,6 +361,13 @@ def align_goals(
         relation, changes = goal_relation(goals_a[i], goals_b[j], sim, match, settings)
         out.append(Alignment(i, j, round(sim, 4), match, relation, changes))
     return out
+
+
+def _typed(goal: dict, types: tuple[str, ...]) -> list[str]:
+    """The goal's concepts of the given types ("theme:…", "instrument:…"). Partners are left out by
+    default: two goals pursue the same ambition whatever partners they name, and the partners every
+    goal names (politie, gemeente) joined goals that share nothing else on the development pairing."""
+    return [c for c in goal.get("concepts") or () if c.split(":", 1)[0] in types]
 
 
 def same_theme(goals_a: Sequence[dict], goals_b: Sequence[dict], match: str = "theme") -> np.ndarray:

@@ -319,7 +319,8 @@ def details(sides: list[dict], embed, settings: AlignSettings) -> None:
 def grid_settings() -> list[AlignSettings]:
     """The settings the procedure compares: the session-9 reference points (passage prompt with CSLS,
     the query prompt with the chosen weights) and, around the current defaults, every combination of
-    what counts as the same theme (the theme concept, or a shared Kernbeleid field), the threshold
+    which concepts the shared-concepts score counts (themes and instruments, or partners too), what
+    counts as the same theme (the theme concept, or a shared Kernbeleid field), the threshold
     within a theme (0.94-1.04), the across-theme offset (0 or 0.04), the shared-words
     weight (0, 0.1, 0.2), the shared-concepts weight (0-0.2) and the mutual-best floor (none, or
     0.02-0.10 below the threshold). Fields the installed AlignSettings lacks are left out (so the script
@@ -341,7 +342,8 @@ def grid_settings() -> list[AlignSettings]:
             mutual_floor=None,
         )
     ]
-    for match, same, extra, lex, conc, below in itertools.product(
+    for kinds, match, same, extra, lex, conc, below in itertools.product(
+        (("theme", "instrument"), ("theme", "instrument", "partner")),
         ("theme", "field"),
         (0.94, 0.96, 0.98, 1.0, 1.02, 1.04),
         (0.0, 0.04),
@@ -351,6 +353,7 @@ def grid_settings() -> list[AlignSettings]:
     ):
         out.append(
             make(
+                concept_types=kinds,
                 theme_match=match,
                 prompt="query",
                 scale="cosine",
