@@ -77,6 +77,20 @@ def test_goal_sentences_in_running_text():
         goal_type_of_sentence("Daarnaast zal in 2025 verder ingezet worden op bewustwording.") == "toezegging"
     )
     assert goal_type_of_sentence("We willen het aantal woninginbraken verder verminderen.") == "voornemen"
+    # the aim may come late in a long sentence, and be said with other verbs
+    long_aim = (
+        "We willen het aantal inwoners en ondernemers dat slachtoffer wordt van online oplichting, "
+        "phishing en hacking verminderen."
+    )
+    assert goal_type_of_sentence(long_aim) == "voornemen"
+    assert (
+        goal_type_of_sentence("Het aandeel onveilige inwoners willen we in 2027 terugbrengen naar 15%.")
+        == "voornemen"
+    )
+    assert goal_type_of_sentence("We willen ernstige woonoverlast sneller stoppen.") == "voornemen"
+    # a target with its year first and a bound, not a figure of the past
+    assert goal_type_of_sentence("In 2026 voelt hooguit 14% van de inwoners zich onveilig.") == "streefcijfer"
+    assert goal_type_of_sentence("In 2021 voelde 18% van de inwoners zich onveilig.") is None
 
 
 def test_a_wish_without_an_aim_is_not_a_goal():

@@ -98,6 +98,24 @@ def test_block_kind_reads_cues_case_insensitively():
     assert block_kind("EFFECTINDICATOREN") == "effectindicatoren"
     assert block_kind("Hoe gaat we dit doen?") == "aanpak"
     assert block_kind("Veilig uitgaan") is None
+    assert block_kind("Overkoepelende doelstellingen") == "doelstellingen"
+    assert block_kind("Overkoepelende ambitie") == "ambitie"
+    # headings that describe the situation: a chapter title above them is a heading too
+    assert block_kind("Waar staan we?") == block_kind("Wat zien we?") == "situatie"
+    assert block_kind("Waarom dit belangrijk is") == "situatie"
+
+
+def test_a_chapter_title_above_a_situation_heading_is_a_chapter():
+    body = "De meeste jongeren doen het goed, maar de overlast door groepen nam toe in de afgelopen jaren."
+    text = (
+        f"Jeugd en middelen\n\nWaar staan we?\n\n{body}\n\nWat willen we bereiken?\n\n1. Minder overlast.\n"
+    )
+    secs = segment(clean(text)).sections
+    assert [s.path for s in secs] == [
+        ("Jeugd en middelen",),
+        ("Jeugd en middelen", "Waar staan we?"),
+        ("Jeugd en middelen", "Wat willen we bereiken?"),
+    ]
 
 
 UNNUMBERED_CHAPTERS = """Inhoud
