@@ -54,6 +54,7 @@ HERE = Path(__file__).resolve().parent
 GENERATED_FILE = HERE / "generated_pairs.json"
 REAL_FILE = HERE / "real_pairs.json"
 PLANS_DIR = HERE / "plans"  # written plans (ingested like any document) and their labels
+HELDOUT_DIR = HERE / "heldout"  # plans of the same kind, scored but never used to choose a setting
 MIN_PRECISION = 0.8
 
 
@@ -186,7 +187,39 @@ def load_real(stores: list[Path]) -> list[dict]:
     return sides
 
 
-def load_plans(stores: list[Path]) -> list[dict]:
+def _plan_text(doc_id: str, folder: Path) -> str:
+    """The text of a plan of the pairing: written for it (``folder``, ``plans/``) or in the corpus."""
+    for path in (
+        folder / f"{doc_id}.txt",
+        PLANS_DIR / f"{doc_id}.txt",
+        HERE.parents[1] / "corpus" / f"{doc_id}.txt",
+    ):
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise SystemExit(f"{doc_id}: no text in {folder}, {PLANS_DIR} or corpus/")
+
+
+def _activity_lines(text: str) -> list[str]:
+    """Normalised lines under an activities heading ("Wat gaan we daarvoor doen?", block ``aanpak``):
+    what a plan will do, which the corpus gold does not count as goals (Hengelo 2024-2026 lists its
+    goals, not the activities under them)."""
+    from ingest.clean import clean
+    from ingest.segment import segment
+
+    cleaned = clean(text)
+    seg = segment(cleaned)
+    return [
+        normalise_text(line.text)
+        for line in seg.lines
+        if line.section >= 0 and seg.blocks[line.section] == "aanpak" and line.kind != "heading"
+    ]
+
+
+def _within(key: str, lines: list[str]) -> bool:
+    return any(key in line or (len(line) >= 20 and line in key) for line in lines)
+
+
+def load_plans(stores: list[Path], folder: Path = PLANS_DIR, goals_only: bool = True) -> list[dict]:
     """Plans part: both sides are goals ingest extracts from whole plans, as in a real comparison.
 
     Each ``plans/*.labels.json`` names an older and a newer document (one of them a plan written for this
@@ -194,8 +227,12 @@ def load_plans(stores: list[Path]) -> list[dict]:
     plan with the older goals it continues. A statement is found among the newer plan's extracted goals
     by its normalised text (either text containing the other); a statement ingest did not extract as a
     goal stays in the recall base, so extraction losses count as misses. Extracted goals that no statement
-    names (extraction noise) are left out of precision, and reported."""
-    specs = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(PLANS_DIR.glob("*.labels.json"))]
+    names (extraction noise) are left out of precision, and reported.
+
+    With ``goals_only`` a statement under an activities heading is not a goal (the corpus gold's
+    convention), nor is one that continues only activities of the older plan: both leave the recall
+    base; ``activities`` counts them."""
+    specs = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.labels.json"))]
     found = _store_goals(stores, {s["older"] for s in specs} | {s["newer"] for s in specs})
     sides = []
     for spec in specs:
@@ -207,11 +244,21 @@ def load_plans(stores: list[Path]) -> list[dict]:
         ignore: set[int] = set(range(len(goals_b)))  # until a statement names it
         ops: dict[int, str] = {}
         unextracted: list[str] = []
+        activities = 0
+        acts_a = _activity_lines(_plan_text(spec["older"], folder)) if goals_only else []
+        acts_b = _activity_lines(_plan_text(spec["newer"], folder)) if goals_only else []
         for item in spec["statements"]:
             key = normalise_text(item["text"])
             hits = [j for j, t in enumerate(normalised_b) if key in t or (len(t) >= 20 and t in key)]
+            conts = item.get("continues", [])
+            if goals_only and (
+                _within(key, acts_b)
+                or (conts and all(_within(normalise_text(c["a"]), acts_a) for c in conts))
+            ):
+                activities += 1
+                continue  # an activity, or the successor of activities only: not a goal pair
             accepted: dict[int, str] = {}
-            for cont in item.get("continues", []):
+            for cont in conts:
                 sub = normalise_text(cont["a"])
                 for i in (i for i, t in enumerate(normalised_a) if sub in t):
                     accepted.setdefault(i, cont["relation"])
@@ -238,6 +285,7 @@ def load_plans(stores: list[Path]) -> list[dict]:
                 "ops": ops,
                 "unextracted": unextracted,
                 "unlabelled": len(ignore),
+                "activities": activities,
             }
         )
     return sides
@@ -245,11 +293,12 @@ def load_plans(stores: list[Path]) -> list[dict]:
 
 def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
     """Pair precision / recall / F1 over document pairs; gold maps a B index to its acceptable A goals."""
-    found = correct = relation_right = gold_total = gold_found = 0
+    found = correct = relation_right = gold_total = gold_found = findable = 0
     for side in sides:
         pairs = align_goals(side["a"], side["b"], embed, settings)
         gold, ignore = side["gold"], side["ignore"]
         gold_total += len(gold)
+        findable += sum(1 for j, accepted in gold.items() if j >= 0 and accepted)  # both goals extracted
         hit: set[int] = set()
         for p in pairs:
             if p.b in ignore:
@@ -274,6 +323,7 @@ def score(sides: list[dict], embed, settings: AlignSettings) -> dict:
         "pairs_correct": correct,
         "gold_found": gold_found,
         "gold_pairs": gold_total,
+        "gold_extracted": findable,
         "relation_accuracy": round(relation_right / correct, 3) if correct else None,
     }
 
@@ -412,7 +462,8 @@ def _line(part: str, result: dict) -> str:
     return (
         f"  {part:9s} P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}"
         f"  ({result['pairs_correct']} of {result['pairs_found']} found pairs right,"
-        f" {result.get('gold_found', '?')} of {result['gold_pairs']} gold found;"
+        f" {result.get('gold_found', '?')} of {result['gold_pairs']} gold found"
+        f" ({result.get('gold_extracted', '?')} with both goals extracted);"
         f" relation right {result['relation_accuracy']})"
     )
 
@@ -423,12 +474,24 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print every grid point as JSON")
     parser.add_argument("--only-default", action="store_true", help="score the current defaults only")
     parser.add_argument("--details", action="store_true", help="with --only-default: every pair, per part")
+    parser.add_argument(
+        "--heldout", action="store_true", help="score the held-out plans (heldout/) with the defaults only"
+    )
     args = parser.parse_args()
-    parts = {
-        "real": load_real(args.store),
-        "generated": load_generated(args.store),
-        "plans": load_plans(args.store),
-    }
+    if args.heldout:
+        # the held-out plans: scored with the current defaults only, never part of a choice; once with
+        # every labelled statement, once with goals only (activities left out, as the corpus gold does)
+        parts = {
+            "heldout": load_plans(args.store, HELDOUT_DIR),
+            "all stmts": load_plans(args.store, HELDOUT_DIR, goals_only=False),
+        }
+        args.only_default = True
+    else:
+        parts = {
+            "real": load_real(args.store),
+            "generated": load_generated(args.store),
+            "plans": load_plans(args.store),
+        }
     embedders = _embedders(args.store[0])
     for name, sides in parts.items():
         gold = sum(len(s["gold"]) for s in sides)
@@ -436,8 +499,9 @@ def main() -> None:
         for side in sides:
             if "unextracted" in side:
                 print(
-                    f"  {side['name']}: {len(side['unextracted'])} labelled statements not extracted"
-                    f" as goals, {side['unlabelled']} extracted goals no statement names"
+                    f"  {side['name']}: {side['activities']} statements are activities,"
+                    f" {len(side['unextracted'])} others not extracted as goals,"
+                    f" {side['unlabelled']} extracted goals no statement names"
                 )
     if args.only_default:
         settings = AlignSettings()

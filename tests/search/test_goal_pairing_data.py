@@ -52,25 +52,19 @@ def test_every_quoted_label_of_the_committed_pairing_names_exactly_its_statement
                 assert sum(key in s for s in statements) == 1, (pair["name"], cont["a"])
 
 
-def _document_text(doc_id: str) -> str:
-    """A written plan of the pairing, or a corpus document, as one normalised string."""
-    from pathlib import Path
-
-    written = pairing.PLANS_DIR / f"{doc_id}.txt"
-    path = written if written.exists() else Path(__file__).resolve().parents[2] / "corpus" / f"{doc_id}.txt"
-    return pairing.normalise_text(path.read_text(encoding="utf-8"))
-
-
-def test_every_plan_label_quotes_its_plans_verbatim():
-    """Labels of the plans part name statements of the newer plan and goals of the older one by their
-    words; a statement or partner that no longer occurs in its plan would score as a silent miss."""
-    specs = [
-        json.loads(f.read_text(encoding="utf-8")) for f in sorted(pairing.PLANS_DIR.glob("*.labels.json"))
-    ]
+@pytest.mark.parametrize("folder", [pairing.PLANS_DIR, pairing.HELDOUT_DIR], ids=["plans", "heldout"])
+def test_every_plan_label_quotes_its_plans_verbatim(folder):
+    """Labels of the plans part (and of the held-out plans) name statements of the newer plan and goals
+    of the older one by their words; a statement or partner that no longer occurs in its plan would
+    score as a silent miss."""
+    specs = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.labels.json"))]
     assert len(specs) >= 2
     for spec in specs:
-        assert any((pairing.PLANS_DIR / f"{spec[side]}.txt").exists() for side in ("older", "newer"))
-        older, newer = _document_text(spec["older"]), _document_text(spec["newer"])
+        assert any((folder / f"{spec[side]}.txt").exists() for side in ("older", "newer"))
+        older = pairing.normalise_text(pairing._plan_text(spec["older"], folder))
+        newer = pairing.normalise_text(pairing._plan_text(spec["newer"], folder))
+        for goal in spec.get("older_goals", []):
+            assert pairing.normalise_text(goal) in older, goal
         continuing = 0
         for item in spec["statements"]:
             assert pairing.normalise_text(item["text"]) in newer, item["text"]
@@ -79,3 +73,13 @@ def test_every_plan_label_quotes_its_plans_verbatim():
                 assert cont["relation"] in ("same", "reworded", "sharpened", "weakened")
             continuing += bool(item.get("continues"))
         assert 0 < continuing < len(spec["statements"])  # both continuing and new goals
+
+
+def test_statements_under_an_activities_heading_are_activities_not_goals():
+    text = (
+        "Jeugd\n\nWat willen we bereiken?\n\n1. Jongeren groeien veilig op in de gemeente.\n\n"
+        "Wat gaan we daarvoor doen?\n\n- Jeugdgroepen bespreken we maandelijks in het JGO.\n"
+    )
+    lines = pairing._activity_lines(text)
+    assert pairing._within(pairing.normalise_text("Jeugdgroepen bespreken we maandelijks in het JGO."), lines)
+    assert not pairing._within(pairing.normalise_text("Jongeren groeien veilig op in de gemeente."), lines)
