@@ -88,7 +88,7 @@ def _toc_key(title: str) -> str:
     return loose(title.replace("&", " en "))
 
 
-def _toc_listed(lines: list[Line]) -> dict[int, tuple[int, ...]]:
+def _toc_listed(lines: list[Line], numbers: dict[str, tuple[int, ...]]) -> dict[int, tuple[int, ...]]:
     """Line index → number, for the lines that are a chapter the table of contents numbers while the
     body leaves it unnumbered ("4. Ondermijnende criminaliteit  10" above, "ondermijnende criminaliteit"
     in the text). Such a document still says in its table of contents how deep each heading sits.
@@ -98,7 +98,6 @@ def _toc_listed(lines: list[Line]) -> dict[int, tuple[int, ...]]:
     table of contents (the longest run in increasing order is taken; of equally long runs the one whose
     headings come latest, since a summary that names the chapters precedes the chapters themselves).
     """
-    numbers = _toc_numbers(lines)
     if not numbers:
         return {}
     body = [i for i, line in enumerate(lines) if line.kind != "toc"]
@@ -226,8 +225,8 @@ def segment(clean_text: CleanText) -> Segmentation:
     last_number: tuple[int, ...] = ()
     seen_numbered = False
     current = -1
-    toc_listed = _toc_listed(lines)
-    toc_numbers = _toc_numbers(lines)
+    toc_numbers = _toc_numbers(lines)  # heading key → its number in the table of contents
+    toc_listed = _toc_listed(lines, toc_numbers)
     for i, line in enumerate(lines):
         if line.kind == "toc":
             line.section = current

@@ -388,23 +388,13 @@ def _theme_keys(theme: str | None, match: str) -> frozenset[str]:
         return frozenset()
     if match == "theme":
         return frozenset({theme})
-    from ontology.vocabulary import load_concepts
+    from ontology.vocabulary import broader_closure, load_concepts
 
     concepts = load_concepts()
-    fields = {c for c in _ancestors(theme, concepts) if concepts[c].is_field}
+    if theme not in concepts:
+        return frozenset({theme})
+    fields = {c for c in {theme} | broader_closure(theme) if concepts[c].is_field}
     return frozenset(fields or {theme})
-
-
-def _ancestors(cid: str, concepts: dict) -> set[str]:
-    """``cid`` and every concept broader than it (unknown ids have none)."""
-    seen, todo = {cid}, [cid]
-    while todo:
-        current = concepts.get(todo.pop())
-        for parent in current.broader if current else ():
-            if parent not in seen:
-                seen.add(parent)
-                todo.append(parent)
-    return seen
 
 
 AMBITION_TYPE = "ambitie"  # ingest's goal type of a chapter's ambition (ontology/cues.json goal blocks)
