@@ -91,6 +91,9 @@ def test_goal_sentences_in_running_text():
     # a target with its year first and a bound, not a figure of the past
     assert goal_type_of_sentence("In 2026 voelt hooguit 14% van de inwoners zich onveilig.") == "streefcijfer"
     assert goal_type_of_sentence("In 2021 voelde 18% van de inwoners zich onveilig.") is None
+    assert goal_type_of_sentence("Het aantal fietsdiefstallen daalt in 2026 met 20%.") == "streefcijfer"
+    assert goal_type_of_sentence("Het aantal fietsdiefstallen daalde in 2022 met 20%.") is None
+    assert goal_type_of_sentence("Het aantal woninginbraken blijft onder de 100 per jaar.") == "streefcijfer"
 
 
 def test_a_wish_without_an_aim_is_not_a_goal():
