@@ -184,30 +184,90 @@ def _stricter(comparator_a: str | None, comparator_b: str | None) -> int:
     return 0
 
 
-def target_relation(targets_a: list[dict], targets_b: list[dict]) -> tuple[str | None, tuple[str, ...]]:
-    """sharpened / weakened (or None) from the targets of two paired goals, with what changed."""
+def target_relation(
+    targets_a: list[dict], targets_b: list[dict], texts: tuple[str, str] = ("", "")
+) -> tuple[str | None, tuple[str, ...]]:
+    """sharpened / weakened (or None) from the targets of two paired goals, with what changed.
+
+    Every target of A is compared with B's target of the same unit (a goal often carries two: "elk jaar
+    minimaal zes integrale controles"). Which way is stricter comes from the comparator ("minimaal",
+    "maximaal"), else from the unit (a frequency: more often is stricter), else from the goals' own
+    words ("terugdringen tot 120" — a lower value is stricter). Values decide before deadlines; when two
+    targets point different ways the relation is left open."""
     if targets_a and not targets_b:
         return "weakened", ("streefwaarde vervallen",)
     if targets_b and not targets_a:
         return "sharpened", ("streefwaarde toegevoegd",)
     if not targets_a:
         return None, ()
-    ta = targets_a[0]
-    tb = next((t for t in targets_b if (t.get("unit") or "") == (ta.get("unit") or "")), targets_b[0])
+    targets_a, targets_b = _per_year(targets_a), _per_year(targets_b)
+    first_b: dict[str, dict] = {}
+    for t in targets_b:
+        first_b.setdefault(t.get("unit") or "", t)
+    pairs, units = [], set()
+    for ta in targets_a:
+        unit = ta.get("unit") or ""
+        if unit in first_b and unit not in units:
+            units.add(unit)
+            pairs.append((ta, first_b[unit]))
+    pairs = pairs or [(targets_a[0], targets_b[0])]
     changes: list[str] = []
-    verdict = 0
-    va, vb = ta.get("value"), tb.get("value")
-    if va is not None and vb is not None and va != vb:
-        changes.append(f"streefwaarde {va:g} → {vb:g}")
-        verdict = _stricter(ta.get("comparator"), tb.get("comparator")) * (1 if vb > va else -1)
-    ya, yb = ta.get("year"), tb.get("year")
-    if ya and yb and ya != yb:
-        changes.append(f"jaar {ya} → {yb}")
-        verdict = verdict or (1 if yb < ya else -1)  # an earlier deadline is stricter
-    if ya and not yb:
-        changes.append("einddatum vervallen")
-        verdict = verdict or -1
+    by_value: set[int] = set()
+    by_year: set[int] = set()
+    for ta, tb in pairs:
+        va, vb = ta.get("value"), tb.get("value")
+        if va is not None and vb is not None and va != vb:
+            changes.append(f"streefwaarde {va:g} → {vb:g}")
+            way = _stricter(ta.get("comparator"), tb.get("comparator")) or _unit_way(ta.get("unit"))
+            by_value.add((way or _text_way(texts)) * (1 if vb > va else -1))
+        ya, yb = ta.get("year"), tb.get("year")
+        if ya and yb and ya != yb:
+            changes.append(f"jaar {ya} → {yb}")
+            by_year.add(1 if yb < ya else -1)  # an earlier deadline is stricter
+        if ya and not yb:
+            changes.append("einddatum vervallen")
+            by_year.add(-1)
+    decided = (by_value - {0}) or by_year
+    verdict = next(iter(decided)) if len(decided) == 1 else 0
     return {1: "sharpened", -1: "weakened"}.get(verdict), tuple(changes)
+
+
+@lru_cache(maxsize=1)
+def _frequency_units() -> dict[str, float]:
+    """Units of how often something happens, with how many times a year each means (number_cues.json):
+    more often is stricter."""
+    from ontology.language import number_cues
+
+    return {unit: float(n) for unit, n in number_cues().get("frequency_units", {}).items()}
+
+
+def _per_year(targets: list[dict]) -> list[dict]:
+    """Frequencies on one scale ("eens per twee jaar" = 0.5 keer per jaar), so they compare."""
+    units = _frequency_units()
+    out = []
+    for t in targets:
+        factor = units.get(t.get("unit") or "")
+        if factor is not None and factor != 1 and t.get("value") is not None:
+            t = {**t, "value": t["value"] * factor, "unit": "keer per jaar"}
+        out.append(t)
+    return out
+
+
+def _unit_way(unit: str | None) -> int:
+    return 1 if unit in _frequency_units() else 0
+
+
+def _text_way(texts: tuple[str, str]) -> int:
+    """+1 when the goals aim upwards, -1 when downwards (number_cues.json direction words), else 0."""
+    from ontology.language import number_cues
+
+    cues = number_cues()
+    for text in texts:
+        if re.search(r"\b(?:" + cues["direction_down"] + r")", text or "", re.I):
+            return -1
+        if re.search(r"\b(?:" + cues["direction_up"] + r")", text or "", re.I):
+            return 1
+    return 0
 
 
 def shared_concepts(concepts_a: Sequence[Iterable[str]], concepts_b: Sequence[Iterable[str]]) -> np.ndarray:
@@ -284,7 +344,8 @@ def goal_relation(ga: dict, gb: dict, similarity: float, match: str, settings: A
     ondernemers en bezoekers" after "inwoners en ondernemers" in the same sentence widens the goal,
     while a goal restated in other words names other groups in passing. On the development pairing the
     labels agreed with a scope reading in 5 of 26 pairs below that cosine."""
-    by_target, changes = target_relation(ga.get("targets") or [], gb.get("targets") or [])
+    texts = (ga.get("text") or "", gb.get("text") or "")
+    by_target, changes = target_relation(ga.get("targets") or [], gb.get("targets") or [], texts)
     if by_target:
         return by_target, changes
     if match == "text":

@@ -67,6 +67,7 @@ def test_percentage_target_with_year_and_direction():
         ("We streven naar een percentage van 7 procent.", (7.0, "%", None)),
         ("Minimaal twee keer per jaar op de weekmarkt.", (2.0, "keer per jaar", ">=")),
         ("Tweejaarlijks uitvoeren van de monitor.", (1.0, "keer per twee jaar", "=")),
+        ("Medewerkers volgen minimaal eens per twee jaar een training.", (1.0, "keer per twee jaar", ">=")),
     ],
 )
 def test_target_sentences(sentence, expected):

@@ -720,3 +720,51 @@ def test_themes_that_share_a_safety_field_count_as_the_same_theme_for_alignment(
     by_field = goal_match.same_theme(older, newer, "field")
     assert by_field.tolist() == [[True, False], [False, False], [False, False]]
     assert not goal_match.same_theme(older, newer, "theme").any()
+
+
+@pytest.mark.parametrize(
+    ("targets_a", "targets_b", "texts", "relation"),
+    [
+        (  # "elk jaar minimaal vier / zes integrale controles": the count decides, not the yearly rhythm
+            [
+                {"value": 1.0, "unit": "keer per jaar", "comparator": "="},
+                {"value": 4.0, "unit": "controles", "comparator": ">="},
+            ],
+            [
+                {"value": 1.0, "unit": "keer per jaar", "comparator": "="},
+                {"value": 6.0, "unit": "controles", "comparator": ">="},
+            ],
+            ("", "minimaal zes controles"),
+            "sharpened",
+        ),
+        (  # more often is stricter; "eens per twee jaar" is half of "jaarlijks"
+            [{"value": 1.0, "unit": "keer per jaar", "comparator": "="}],
+            [{"value": 1.0, "unit": "keer per twee jaar", "comparator": "="}],
+            ("", ""),
+            "weakened",
+        ),
+        (  # no comparator: the goal's own words say which way ("terugdringen")
+            [{"value": 120.0, "unit": "aantal", "comparator": "=", "year": 2022}],
+            [{"value": 100.0, "unit": "aantal", "comparator": "="}],
+            ("Het terugdringen van het aantal woninginbraken tot 120 per jaar", "onder de 100 per jaar"),
+            "sharpened",
+        ),
+        (  # two targets pointing different ways: left open
+            [
+                {"value": 4.0, "unit": "controles", "comparator": ">="},
+                {"value": 12.0, "unit": "%", "comparator": "<="},
+            ],
+            [
+                {"value": 6.0, "unit": "controles", "comparator": ">="},
+                {"value": 15.0, "unit": "%", "comparator": "<="},
+            ],
+            ("", ""),
+            None,
+        ),
+    ],
+    ids=["the matching unit decides", "frequency", "direction from the words", "conflicting targets"],
+)
+def test_every_target_of_a_goal_counts_and_which_way_is_stricter_has_three_sources(
+    targets_a, targets_b, texts, relation
+):
+    assert goal_match.target_relation(targets_a, targets_b, texts)[0] == relation
