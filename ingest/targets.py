@@ -163,7 +163,9 @@ def _comparator_before(s: str, pos: int) -> str | None:
     return found
 
 
-def _direction(s: str) -> str | None:
+def direction(s: str) -> str | None:
+    """ "<=" when the text aims downwards ("terugdringen", "daalt"), ">=" upwards, else None
+    (number_cues.json direction words)."""
     cues = language.number_cues()
     if re.search(r"\b(?:" + cues["direction_down"] + r")", s, re.I):
         return "<="
@@ -336,7 +338,7 @@ def find_targets(doc: IngestedDocument, sentences: list[Sentence]) -> list[Targe
                     continue
                 comparator = (
                     q.comparator
-                    or (_direction(s) if q.unit == _unit("percent") else None)
+                    or (direction(s) if q.unit == _unit("percent") else None)
                     or (">=" if q.unit == _unit("grade") else "=")
                 )
                 found.append((q.value, q.unit, comparator, _target_year(s), None, None, q.start, q.end))

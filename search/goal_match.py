@@ -258,15 +258,13 @@ def _unit_way(unit: str | None) -> int:
 
 
 def _text_way(texts: tuple[str, str]) -> int:
-    """+1 when the goals aim upwards, -1 when downwards (number_cues.json direction words), else 0."""
-    from ontology.language import number_cues
+    """+1 when the goals aim upwards, -1 when downwards (ingest's reading of direction words), else 0."""
+    from ingest.targets import direction
 
-    cues = number_cues()
     for text in texts:
-        if re.search(r"\b(?:" + cues["direction_down"] + r")", text or "", re.I):
-            return -1
-        if re.search(r"\b(?:" + cues["direction_up"] + r")", text or "", re.I):
-            return 1
+        way = direction(text or "")
+        if way:
+            return -1 if way == "<=" else 1
     return 0
 
 
