@@ -164,7 +164,7 @@ def _comparator_before(s: str, pos: int) -> str | None:
 
 
 def direction(s: str) -> str | None:
-    """ "<=" when the text aims downwards ("terugdringen", "daalt"), ">=" upwards, else None
+    """Which way the text aims: '<=' downwards ("terugdringen", "daalt"), '>=' upwards, else None
     (number_cues.json direction words)."""
     cues = language.number_cues()
     if re.search(r"\b(?:" + cues["direction_down"] + r")", s, re.I):
